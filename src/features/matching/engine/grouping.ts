@@ -1,0 +1,372 @@
+/**
+ * Grouping core for the maximally diverse grouping problem (MDGP): split n elements into
+ * G groups whose sizes lie in [lower_g, upper_g] so that the sum of distances inside the
+ * groups is as large as possible.
+ *
+ * Search: iterated maxima search after Lai & Hao (2016). A first-improvement descent over
+ * the move and swap neighbourhoods climbs to a local maximum; a "maxima search" walks between
+ * nearby maxima with weak perturbations (best of a random sample of neighbours, even when
+ * worse); a strong random perturbation (n/G random moves and swaps) then jumps to a new basin.
+ * Every gain is O(1) because the state keeps, for each element i and group g, the sum of
+ * distances from i to the members of g; applying a move costs O(n).
+ *
+ * Pure: no I/O. Deterministic for a given seed when the iteration limit (not the clock) ends
+ * the run.
+ */
+import { createRng, type Rng } from './random.ts';
+
+export interface GroupingInstance {
+  n: number;
+  groupCount: number;
+  /** Minimum size of each group. */
+  lower: Int32Array;
+  /** Maximum size of each group. */
+  upper: Int32Array;
+  /** Row-major symmetric n×n distance matrix with a zero diagonal. */
+  distance: Float64Array;
+}
+
+export interface SearchLimits {
+  seed?: number;
+  /** Wall-clock budget in milliseconds. */
+  timeLimitMs?: number;
+  /** Budget in descent passes (each pass scans both neighbourhoods once). */
+  maxIterations?: number;
+  /** Failed rounds a maxima search tolerates before the strong perturbation (default 3). */
+  patience?: number;
+  /** Clock in milliseconds; injectable for tests. */
+  clock?: () => number;
+}
+
+export interface GroupingResult {
+  objective: number;
+  /** Group index per element. */
+  assignment: Int32Array;
+  iterations: number;
+  /** Number of maxima searches run (local optima visited). */
+  descents: number;
+}
+
+const EPS = 1e-9;
+
+/** Mutable search state with the incremental gain matrix. */
+class GroupingState {
+  readonly n: number;
+  readonly g: number;
+  readonly d: Float64Array;
+  readonly p: Int32Array;
+  readonly size: Int32Array;
+  /** sums[i * g + k] = sum of distances from element i to the members of group k. */
+  readonly sums: Float64Array;
+  f = 0;
+
+  constructor(inst: GroupingInstance) {
+    this.n = inst.n;
+    this.g = inst.groupCount;
+    this.d = inst.distance;
+    this.p = new Int32Array(this.n);
+    this.size = new Int32Array(this.g);
+    this.sums = new Float64Array(this.n * this.g);
+  }
+
+  load(assignment: Int32Array): void {
+    const { n, g, d, p, size, sums } = this;
+    p.set(assignment);
+    size.fill(0);
+    sums.fill(0);
+    let f = 0;
+    for (let i = 0; i < n; i++) size[p[i]!]!++;
+    for (let i = 0; i < n; i++) {
+      const row = i * n;
+      const base = i * g;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        sums[base + p[j]!]! += d[row + j]!;
+      }
+      f += sums[base + p[i]!]!;
+    }
+    this.f = f / 2;
+  }
+
+  move(i: number, to: number): void {
+    const { n, g, d, p, size, sums } = this;
+    const from = p[i]!;
+    this.f += sums[i * g + to]! - sums[i * g + from]!;
+    const row = i * n;
+    for (let k = 0, idx = 0; k < n; k++, idx += g) {
+      const dist = d[row + k]!;
+      sums[idx + from]! -= dist;
+      sums[idx + to]! += dist;
+    }
+    p[i] = to;
+    size[from]!--;
+    size[to]!++;
+  }
+}
+
+/** Objective of an assignment, computed from scratch (for verification and reporting). */
+export function groupingObjective(inst: GroupingInstance, assignment: ArrayLike<number>): number {
+  let f = 0;
+  for (let i = 0; i < inst.n; i++) {
+    for (let j = i + 1; j < inst.n; j++) {
+      if (assignment[i] === assignment[j]) f += inst.distance[i * inst.n + j]!;
+    }
+  }
+  return f;
+}
+
+/** Throws when no assignment can satisfy the size bounds. */
+export function checkGroupingBounds(inst: GroupingInstance): void {
+  let minTotal = 0;
+  let maxTotal = 0;
+  for (let k = 0; k < inst.groupCount; k++) {
+    if (inst.lower[k]! > inst.upper[k]! || inst.lower[k]! < 0) {
+      throw new Error(`group ${k}: lower bound ${inst.lower[k]} exceeds upper bound ${inst.upper[k]}`);
+    }
+    minTotal += inst.lower[k]!;
+    maxTotal += inst.upper[k]!;
+  }
+  if (inst.n < minTotal || inst.n > maxTotal) {
+    throw new Error(`${inst.n} elements cannot fill groups whose sizes total between ${minTotal} and ${maxTotal}`);
+  }
+}
+
+function randomAssignment(inst: GroupingInstance, rng: Rng): Int32Array {
+  const order = new Int32Array(inst.n);
+  for (let i = 0; i < inst.n; i++) order[i] = i;
+  rng.shuffle(order);
+  const assignment = new Int32Array(inst.n);
+  const size = new Int32Array(inst.groupCount);
+  let next = 0;
+  for (let k = 0; k < inst.groupCount; k++) {
+    for (let s = 0; s < inst.lower[k]!; s++) {
+      assignment[order[next++]!] = k;
+      size[k]!++;
+    }
+  }
+  const open: number[] = [];
+  while (next < inst.n) {
+    open.length = 0;
+    for (let k = 0; k < inst.groupCount; k++) if (size[k]! < inst.upper[k]!) open.push(k);
+    const k = open[rng.int(open.length)]!;
+    assignment[order[next++]!] = k;
+    size[k]!++;
+  }
+  return assignment;
+}
+
+interface Budget {
+  deadline: number;
+  maxIterations: number;
+  iterations: number;
+  clock: () => number;
+}
+
+function exhausted(b: Budget): boolean {
+  return b.iterations >= b.maxIterations || b.clock() >= b.deadline;
+}
+
+/** Snapshot of a state that can be restored in O(n·G) instead of the O(n²) rebuild. */
+class Snapshot {
+  readonly p: Int32Array;
+  readonly size: Int32Array;
+  readonly sums: Float64Array;
+  f = -Infinity;
+  constructor(s: GroupingState) {
+    this.p = new Int32Array(s.p.length);
+    this.size = new Int32Array(s.size.length);
+    this.sums = new Float64Array(s.sums.length);
+  }
+  save(s: GroupingState): void {
+    this.p.set(s.p);
+    this.size.set(s.size);
+    this.sums.set(s.sums);
+    this.f = s.f;
+  }
+  restore(s: GroupingState): void {
+    s.p.set(this.p);
+    s.size.set(this.size);
+    s.sums.set(this.sums);
+    s.f = this.f;
+  }
+}
+
+/**
+ * First-improvement descent over the move and swap neighbourhoods: every improving
+ * neighbour is applied as soon as it is found, until a full pass finds none.
+ */
+function descend(inst: GroupingInstance, s: GroupingState, budget: Budget): void {
+  const { n, g, d, p, size, sums } = s;
+  const { lower, upper } = inst;
+  let improved = true;
+  while (improved && !exhausted(budget)) {
+    improved = false;
+    budget.iterations++;
+    for (let i = 0; i < n; i++) {
+      const base = i * g;
+      for (let h = 0; h < g; h++) {
+        const gi = p[i]!;
+        if (h === gi || size[gi]! <= lower[gi]! || size[h]! >= upper[h]!) continue;
+        if (sums[base + h]! - sums[base + gi]! > EPS) {
+          s.move(i, h);
+          improved = true;
+        }
+      }
+    }
+    for (let i = 0; i < n - 1; i++) {
+      const base = i * g;
+      const row = i * n;
+      let gi = p[i]!;
+      let oi = sums[base + gi]!;
+      for (let j = i + 1; j < n; j++) {
+        const gj = p[j]!;
+        if (gj === gi) continue;
+        const jb = j * g;
+        const delta = sums[base + gj]! - oi + sums[jb + gi]! - sums[jb + gj]! - 2 * d[row + j]!;
+        if (delta > EPS) {
+          s.move(i, gj);
+          s.move(j, gi);
+          improved = true;
+          gi = gj;
+          oi = sums[base + gi]!;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Weak perturbation: look at `samples` random feasible neighbours and apply the best of
+ * them, even when it lowers the objective. It lets the search walk over a plateau of
+ * nearby maxima instead of leaving the basin.
+ */
+function bestOfSample(inst: GroupingInstance, s: GroupingState, samples: number, rng: Rng): void {
+  const { n, g, d, p, size, sums } = s;
+  let bestDelta = -Infinity;
+  let bi = -1;
+  let bj = -1;
+  let bh = -1;
+  let tries = 0;
+  for (let seen = 0; seen < samples && tries < samples * 20; tries++) {
+    const i = rng.int(n);
+    const gi = p[i]!;
+    if (rng.int(n + g) < g) {
+      const h = rng.int(g);
+      if (h === gi || size[gi]! <= inst.lower[gi]! || size[h]! >= inst.upper[h]!) continue;
+      seen++;
+      const delta = sums[i * g + h]! - sums[i * g + gi]!;
+      if (delta > bestDelta) {
+        bestDelta = delta;
+        bi = i;
+        bj = -1;
+        bh = h;
+      }
+    } else {
+      const j = rng.int(n);
+      const gj = p[j]!;
+      if (gj === gi) continue;
+      seen++;
+      const delta = sums[i * g + gj]! - sums[i * g + gi]! + sums[j * g + gi]! - sums[j * g + gj]! - 2 * d[i * n + j]!;
+      if (delta > bestDelta) {
+        bestDelta = delta;
+        bi = i;
+        bj = j;
+      }
+    }
+  }
+  if (bi < 0) return;
+  if (bj < 0) {
+    s.move(bi, bh);
+  } else {
+    const gi = p[bi]!;
+    s.move(bi, p[bj]!);
+    s.move(bj, gi);
+  }
+}
+
+/**
+ * Maxima search: alternate descents with a few weak perturbation steps, always restarting
+ * from the best local maximum of this search, until `patience` rounds bring nothing new.
+ */
+function maximaSearch(
+  inst: GroupingInstance,
+  s: GroupingState,
+  local: Snapshot,
+  patience: number,
+  rng: Rng,
+  budget: Budget,
+): void {
+  descend(inst, s, budget);
+  local.save(s);
+  let failures = 0;
+  while (failures < patience && !exhausted(budget)) {
+    for (let step = 0; step < 3; step++) bestOfSample(inst, s, s.n, rng);
+    descend(inst, s, budget);
+    if (s.f > local.f + EPS) {
+      local.save(s);
+      failures = 0;
+    } else {
+      local.restore(s);
+      failures++;
+    }
+  }
+  if (s.f < local.f - EPS) local.restore(s);
+}
+
+/** Strong perturbation: `strength` random feasible moves and swaps, applied blindly. */
+function perturb(inst: GroupingInstance, s: GroupingState, strength: number, rng: Rng): void {
+  const { n, p, size } = s;
+  for (let step = 0; step < strength; step++) {
+    const i = rng.int(n);
+    if (rng.int(n + s.g) < s.g) {
+      const h = rng.int(s.g);
+      const gi = p[i]!;
+      if (h !== gi && size[gi]! > inst.lower[gi]! && size[h]! < inst.upper[h]!) s.move(i, h);
+      continue;
+    }
+    let j = rng.int(n);
+    for (let tries = 0; p[j] === p[i] && tries < 20; tries++) j = rng.int(n);
+    if (p[j] === p[i]) continue;
+    const gi = p[i]!;
+    s.move(i, p[j]!);
+    s.move(j, gi);
+  }
+}
+
+/** Solves an MDGP instance with iterated maxima search within the given limits. */
+export function solveGrouping(inst: GroupingInstance, limits: SearchLimits = {}): GroupingResult {
+  checkGroupingBounds(inst);
+  const rng = createRng(limits.seed ?? 1);
+  const clock = limits.clock ?? (() => performance.now());
+  const budget: Budget = {
+    deadline: clock() + (limits.timeLimitMs ?? 1000),
+    maxIterations: limits.maxIterations ?? Number.MAX_SAFE_INTEGER,
+    iterations: 0,
+    clock,
+  };
+  const { n, groupCount: g } = inst;
+  const cur = new GroupingState(inst);
+  const local = new Snapshot(cur);
+  const best = new Snapshot(cur);
+  const patience = limits.patience ?? 3;
+  const strength = Math.max(2, Math.round((n <= 400 ? 1 : 1.5) * (n / g)));
+  let descents = 0;
+
+  // a few random starts, keep the best local maximum
+  for (let start = 0; start < 5 && !exhausted(budget); start++) {
+    cur.load(randomAssignment(inst, rng));
+    descend(inst, cur, budget);
+    descents++;
+    if (cur.f > best.f) best.save(cur);
+  }
+  best.restore(cur);
+
+  while (!exhausted(budget)) {
+    perturb(inst, cur, strength, rng);
+    maximaSearch(inst, cur, local, patience, rng, budget);
+    descents++;
+    if (cur.f > best.f + EPS) best.save(cur);
+  }
+  const assignment = Int32Array.from(best.p);
+  return { objective: groupingObjective(inst, assignment), assignment, iterations: budget.iterations, descents };
+}
