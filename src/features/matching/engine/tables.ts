@@ -1,0 +1,944 @@
+/**
+ * "Tables" mode: seat households (parties) at a dinner's tables.
+ *
+ * Hard rules (never broken in a result): a party sits together; no table over its seats;
+ * every table has a language all its people speak; accessible needs sit at accessible tables;
+ * a used table holds at least minPerTable people. Objective, lexicographic:
+ *   1. most people seated,  2. fewest same-background pairs (different households, both
+ *   declared),  3. fewest pairs who met before,  4. weighted street / age group / first-timer
+ *   pairs.
+ *
+ * Search: a grouping search adapted from the MDGP core (grouping.ts): parties are the
+ * elements, tables the groups, and an extra "unseated" pool absorbs what does not fit. The
+ * state keeps per-table counts of every background / street / age value and of every
+ * language, so the gain of moving or swapping parties costs O(party size + history entries).
+ * A queue-driven first-improvement local search over moves and swaps is wrapped in an
+ * iterated local search (random kicks of a few parties, undo when worse). During the search
+ * a table under minPerTable is allowed but penalised above everything else; a final repair
+ * unseats what still breaks the rule, so results always satisfy every hard rule.
+ */
+import { createRng, type Rng } from './random.ts';
+import { tablesReason } from './reasons.ts';
+import type { EngineOptions, SearchReport, TablesProblem, TablesResult, TablesScore, UnseatedParty } from './types.ts';
+
+const SIG_EPS = 1e-9;
+
+export const DEFAULT_WEIGHTS = { street: 1, ageGroup: 1, firstTime: 1 } as const;
+
+/** Indexed, typed-array form of a problem. */
+export interface TablesModel {
+  people: number;
+  K: number;
+  T: number;
+  L: number;
+  F: number;
+  /** Features [0, B) are backgrounds; [B, F) are weighted signals. */
+  B: number;
+  minPerTable: number;
+  partyIds: string[];
+  tableIds: string[];
+  languageNames: string[];
+  languageSpeakers: Int32Array;
+  partySize: Int32Array;
+  partyAccess: Uint8Array;
+  partyLangStart: Int32Array;
+  partyLang: Int32Array;
+  /** partySpeaks[P * L + l] = 1 when every member of P speaks l. */
+  partySpeaks: Uint8Array;
+  featStart: Int32Array;
+  featId: Int32Array;
+  featCnt: Int32Array;
+  featWeight: Float64Array;
+  metStart: Int32Array;
+  metParty: Int32Array;
+  seats: Int32Array;
+  accessible: Uint8Array;
+  maxSeats: number;
+}
+
+export function buildTablesModel(problem: TablesProblem): TablesModel {
+  const weights = { ...DEFAULT_WEIGHTS, ...(problem.weights ?? {}) };
+  const K = problem.parties.length;
+  const T = problem.tables.length;
+  const languageIndex = new Map<string, number>();
+  const languageNames: string[] = [];
+  const speakers: number[] = [];
+  const bgIndex = new Map<string, number>();
+  const signalIndex = new Map<string, number>();
+  const signalWeights: number[] = [];
+  const residentParty = new Map<string, number>();
+  let people = 0;
+
+  for (const party of problem.parties) {
+    for (const m of party.members) {
+      for (const lang of new Set(m.languages)) {
+        let l = languageIndex.get(lang);
+        if (l === undefined) {
+          l = languageNames.length;
+          languageIndex.set(lang, l);
+          languageNames.push(lang);
+          speakers.push(0);
+        }
+        speakers[l]!++;
+      }
+      if (m.background !== undefined && m.background !== '' && !bgIndex.has(m.background)) bgIndex.set(m.background, bgIndex.size);
+    }
+  }
+  const B = bgIndex.size;
+  const signalFeature = (key: string, weight: number): number => {
+    let f = signalIndex.get(key);
+    if (f === undefined) {
+      f = B + signalWeights.length;
+      signalIndex.set(key, f);
+      signalWeights.push(weight);
+    }
+    return f;
+  };
+  const L = languageNames.length;
+  const partySize = new Int32Array(K);
+  const partyAccess = new Uint8Array(K);
+  const partyLangStart = new Int32Array(K + 1);
+  const partyLangList: number[] = [];
+  const partySpeaks = new Uint8Array(K * L);
+  const featStart = new Int32Array(K + 1);
+  const featIdList: number[] = [];
+  const featCntList: number[] = [];
+
+  problem.parties.forEach((party, P) => {
+    partySize[P] = party.members.length;
+    people += party.members.length;
+    const langCount = new Int32Array(L);
+    const feats = new Map<number, number>();
+    for (const m of party.members) {
+      residentParty.set(m.id, P);
+      if (m.needsAccessibleSeat === true) partyAccess[P] = 1;
+      for (const lang of new Set(m.languages)) langCount[languageIndex.get(lang)!]!++;
+      const add = (f: number): void => {
+        feats.set(f, (feats.get(f) ?? 0) + 1);
+      };
+      if (m.background !== undefined && m.background !== '') add(bgIndex.get(m.background)!);
+      if (weights.street > 0 && m.street !== undefined && m.street !== '') add(signalFeature(`s:${m.street}`, weights.street));
+      if (weights.ageGroup > 0 && m.ageGroup !== undefined && m.ageGroup !== '') add(signalFeature(`a:${m.ageGroup}`, weights.ageGroup));
+      if (weights.firstTime > 0 && m.firstTime === true) add(signalFeature('first', weights.firstTime));
+    }
+    for (let l = 0; l < L; l++) {
+      if (party.members.length > 0 && langCount[l] === party.members.length) {
+        partyLangList.push(l);
+        partySpeaks[P * L + l] = 1;
+      }
+    }
+    partyLangStart[P + 1] = partyLangList.length;
+    for (const f of [...feats.keys()].sort((a, b) => a - b)) {
+      featIdList.push(f);
+      featCntList.push(feats.get(f)!);
+    }
+    featStart[P + 1] = featIdList.length;
+  });
+
+  const F = B + signalWeights.length;
+  const featWeight = new Float64Array(F);
+  for (let k = 0; k < signalWeights.length; k++) featWeight[B + k] = signalWeights[k]!;
+
+  // history: each distinct pair of residents from different present parties counts once
+  const metLists: number[][] = Array.from({ length: K }, () => []);
+  const seenPairs = new Set<string>();
+  for (const [a, b] of problem.metBefore ?? []) {
+    const pa = residentParty.get(a);
+    const pb = residentParty.get(b);
+    if (pa === undefined || pb === undefined || pa === pb) continue;
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (seenPairs.has(key)) continue;
+    seenPairs.add(key);
+    metLists[pa]!.push(pb);
+    metLists[pb]!.push(pa);
+  }
+  const metStart = new Int32Array(K + 1);
+  const metPartyList: number[] = [];
+  for (let P = 0; P < K; P++) {
+    metPartyList.push(...metLists[P]!);
+    metStart[P + 1] = metPartyList.length;
+  }
+
+  const seats = new Int32Array(T);
+  const accessible = new Uint8Array(T);
+  let maxSeats = 0;
+  problem.tables.forEach((t, k) => {
+    seats[k] = t.seats;
+    accessible[k] = t.accessible === true ? 1 : 0;
+    maxSeats = Math.max(maxSeats, t.seats);
+  });
+
+  return {
+    people,
+    K,
+    T,
+    L,
+    F,
+    B,
+    minPerTable: Math.max(1, problem.minPerTable ?? 1),
+    partyIds: problem.parties.map((p) => p.id),
+    tableIds: problem.tables.map((t) => t.id),
+    languageNames,
+    languageSpeakers: Int32Array.from(speakers),
+    partySize,
+    partyAccess,
+    partyLangStart,
+    partyLang: Int32Array.from(partyLangList),
+    partySpeaks,
+    featStart,
+    featId: Int32Array.from(featIdList),
+    featCnt: Int32Array.from(featCntList),
+    featWeight,
+    metStart,
+    metParty: Int32Array.from(metPartyList),
+    seats,
+    accessible,
+    maxSeats,
+  };
+}
+
+/** Lexicographic comparison of (hard, background, met, signal) tuples: a < b. */
+function lexLess(h1: number, b1: number, m1: number, s1: number, h2: number, b2: number, m2: number, s2: number): boolean {
+  if (h1 !== h2) return h1 < h2;
+  if (b1 !== b2) return b1 < b2;
+  if (m1 !== m2) return m1 < m2;
+  return s1 < s2 - SIG_EPS;
+}
+
+/** Mutable seating with incremental counts. Table index T is the unseated pool. */
+export class SeatingState {
+  readonly m: TablesModel;
+  readonly pool: number;
+  readonly tableOf: Int32Array;
+  readonly load: Int32Array;
+  readonly nParties: Int32Array;
+  readonly langCnt: Int32Array;
+  readonly featTab: Int32Array;
+  readonly head: Int32Array;
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  private readonly excl: Int32Array;
+  // totals
+  viol = 0;
+  unseated = 0;
+  bg = 0;
+  met = 0;
+  sig = 0;
+  // scratch outputs of the evaluators
+  eB = 0;
+  eM = 0;
+  eS = 0;
+  dH = 0;
+  dB = 0;
+  dM = 0;
+  dS = 0;
+  evaluations = 0;
+  /** When set, every move is recorded as (party, previous table) so it can be undone. */
+  undoLog: number[] | null = null;
+
+  constructor(m: TablesModel) {
+    this.m = m;
+    this.pool = m.T;
+    this.tableOf = new Int32Array(m.K);
+    this.load = new Int32Array(m.T + 1);
+    this.nParties = new Int32Array(m.T + 1);
+    this.langCnt = new Int32Array((m.T + 1) * m.L);
+    this.featTab = new Int32Array((m.T + 1) * m.F);
+    this.head = new Int32Array(m.T + 1);
+    this.next = new Int32Array(m.K);
+    this.prev = new Int32Array(m.K);
+    this.excl = new Int32Array(m.F);
+    this.loadAssignment(null);
+  }
+
+  /** Rebuilds every count from an assignment (null: everybody unseated). */
+  loadAssignment(assignment: Int32Array | null): void {
+    const { m } = this;
+    this.load.fill(0);
+    this.nParties.fill(0);
+    this.langCnt.fill(0);
+    this.featTab.fill(0);
+    this.head.fill(-1);
+    this.viol = 0;
+    this.unseated = 0;
+    this.bg = 0;
+    this.met = 0;
+    this.sig = 0;
+    for (let P = 0; P < m.K; P++) {
+      this.tableOf[P] = -1;
+    }
+    for (let P = 0; P < m.K; P++) {
+      this.insert(P, this.pool);
+    }
+    this.unseated = m.people;
+    if (assignment) {
+      for (let P = 0; P < m.K; P++) if (assignment[P] !== this.pool) this.move(P, assignment[P]!);
+    }
+  }
+
+  private violOf(t: number, load: number): number {
+    if (t === this.pool || load === 0) return 0;
+    return load < this.m.minPerTable ? this.m.minPerTable - load : 0;
+  }
+
+  private insert(P: number, t: number): void {
+    const { m } = this;
+    this.tableOf[P] = t;
+    const h = this.head[t]!;
+    this.next[P] = h;
+    this.prev[P] = -1;
+    if (h >= 0) this.prev[h] = P;
+    this.head[t] = P;
+    this.load[t]! += m.partySize[P]!;
+    this.nParties[t]!++;
+    const lb = t * m.L;
+    for (let k = m.partyLangStart[P]!; k < m.partyLangStart[P + 1]!; k++) this.langCnt[lb + m.partyLang[k]!]!++;
+    const fb = t * m.F;
+    for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) this.featTab[fb + m.featId[k]!]! += m.featCnt[k]!;
+  }
+
+  private remove(P: number): void {
+    const { m } = this;
+    const t = this.tableOf[P]!;
+    const n = this.next[P]!;
+    const p = this.prev[P]!;
+    if (p >= 0) this.next[p] = n;
+    else this.head[t] = n;
+    if (n >= 0) this.prev[n] = p;
+    this.load[t]! -= m.partySize[P]!;
+    this.nParties[t]!--;
+    const lb = t * m.L;
+    for (let k = m.partyLangStart[P]!; k < m.partyLangStart[P + 1]!; k++) this.langCnt[lb + m.partyLang[k]!]!--;
+    const fb = t * m.F;
+    for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) this.featTab[fb + m.featId[k]!]! -= m.featCnt[k]!;
+  }
+
+  /** Cost P adds when joining real table t while party X (or -1) leaves it. Sets eB/eM/eS. */
+  private addCost(P: number, t: number, X: number): void {
+    const { m, excl } = this;
+    const fb = t * m.F;
+    let b = 0;
+    let s = 0;
+    for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) {
+      const f = m.featId[k]!;
+      const other = this.featTab[fb + f]! - excl[f]!;
+      if (other === 0) continue;
+      if (f < m.B) b += m.featCnt[k]! * other;
+      else s += m.featWeight[f]! * m.featCnt[k]! * other;
+    }
+    let met = 0;
+    for (let k = m.metStart[P]!; k < m.metStart[P + 1]!; k++) {
+      const Q = m.metParty[k]!;
+      if (Q !== X && this.tableOf[Q] === t) met++;
+    }
+    this.eB = b;
+    this.eM = met;
+    this.eS = s;
+  }
+
+  /** Cost P removes when leaving its real table s. Sets eB/eM/eS. */
+  private removeCost(P: number, s: number): void {
+    const { m } = this;
+    const fb = s * m.F;
+    let b = 0;
+    let sg = 0;
+    for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) {
+      const f = m.featId[k]!;
+      const c = m.featCnt[k]!;
+      const other = this.featTab[fb + f]! - c;
+      if (other === 0) continue;
+      if (f < m.B) b += c * other;
+      else sg += m.featWeight[f]! * c * other;
+    }
+    let met = 0;
+    for (let k = m.metStart[P]!; k < m.metStart[P + 1]!; k++) if (this.tableOf[m.metParty[k]!] === s) met++;
+    this.eB = b;
+    this.eM = met;
+    this.eS = sg;
+  }
+
+  private markExcl(X: number, sign: number): void {
+    const { m } = this;
+    for (let k = m.featStart[X]!; k < m.featStart[X + 1]!; k++) this.excl[m.featId[k]!]! += sign * m.featCnt[k]!;
+  }
+
+  /** Whether P may sit at real table t if party X (or -1) leaves it (seats, access, language). */
+  canSit(P: number, t: number, X: number): boolean {
+    const { m } = this;
+    if (m.partyLangStart[P + 1] === m.partyLangStart[P]) return false;
+    if (m.partyAccess[P] === 1 && m.accessible[t] === 0) return false;
+    const load = this.load[t]! - (X >= 0 ? m.partySize[X]! : 0) + m.partySize[P]!;
+    if (load > m.seats[t]!) return false;
+    const np = this.nParties[t]! - (X >= 0 ? 1 : 0);
+    if (np === 0) return true;
+    const lb = t * m.L;
+    for (let k = m.partyLangStart[P]!; k < m.partyLangStart[P + 1]!; k++) {
+      const l = m.partyLang[k]!;
+      const speakers = this.langCnt[lb + l]! - (X >= 0 ? m.partySpeaks[X * m.L + l]! : 0);
+      if (speakers === np) return true;
+    }
+    return false;
+  }
+
+  /** Evaluates moving P to t (feasibility checked by the caller). Sets dH/dB/dM/dS. */
+  evalMove(P: number, t: number): void {
+    const { m } = this;
+    this.evaluations++;
+    const s = this.tableOf[P]!;
+    const sz = m.partySize[P]!;
+    let b = 0;
+    let met = 0;
+    let sg = 0;
+    let viol = 0;
+    let un = 0;
+    if (s === this.pool) un -= sz;
+    else {
+      this.removeCost(P, s);
+      b -= this.eB;
+      met -= this.eM;
+      sg -= this.eS;
+      viol += this.violOf(s, this.load[s]! - sz) - this.violOf(s, this.load[s]!);
+    }
+    if (t === this.pool) un += sz;
+    else {
+      this.addCost(P, t, -1);
+      b += this.eB;
+      met += this.eM;
+      sg += this.eS;
+      viol += this.violOf(t, this.load[t]! + sz) - this.violOf(t, this.load[t]!);
+    }
+    this.dH = viol * (m.people + 1) + un;
+    this.dB = b;
+    this.dM = met;
+    this.dS = sg;
+  }
+
+  /** Evaluates swapping P (at s) and Q (at t ≠ s); feasibility checked by the caller. */
+  evalSwap(P: number, Q: number): void {
+    const { m } = this;
+    this.evaluations++;
+    const s = this.tableOf[P]!;
+    const t = this.tableOf[Q]!;
+    const sp = m.partySize[P]!;
+    const sq = m.partySize[Q]!;
+    let b = 0;
+    let met = 0;
+    let sg = 0;
+    let viol = 0;
+    let un = 0;
+    if (s === this.pool) un += sq - sp;
+    else {
+      this.removeCost(P, s);
+      b -= this.eB;
+      met -= this.eM;
+      sg -= this.eS;
+      this.markExcl(P, 1);
+      this.addCost(Q, s, P);
+      this.markExcl(P, -1);
+      b += this.eB;
+      met += this.eM;
+      sg += this.eS;
+      viol += this.violOf(s, this.load[s]! - sp + sq) - this.violOf(s, this.load[s]!);
+    }
+    if (t === this.pool) un += sp - sq;
+    else {
+      this.removeCost(Q, t);
+      b -= this.eB;
+      met -= this.eM;
+      sg -= this.eS;
+      this.markExcl(Q, 1);
+      this.addCost(P, t, Q);
+      this.markExcl(Q, -1);
+      b += this.eB;
+      met += this.eM;
+      sg += this.eS;
+      viol += this.violOf(t, this.load[t]! - sq + sp) - this.violOf(t, this.load[t]!);
+    }
+    this.dH = viol * (m.people + 1) + un;
+    this.dB = b;
+    this.dM = met;
+    this.dS = sg;
+  }
+
+  /** Moves P to table t, keeping every count and total exact. */
+  move(P: number, t: number): void {
+    const s = this.tableOf[P]!;
+    if (s === t) return;
+    const { m } = this;
+    const sz = m.partySize[P]!;
+    if (this.undoLog) this.undoLog.push(P, s);
+    if (s === this.pool) this.unseated -= sz;
+    else {
+      this.removeCost(P, s);
+      this.bg -= this.eB;
+      this.met -= this.eM;
+      this.sig -= this.eS;
+      this.viol += this.violOf(s, this.load[s]! - sz) - this.violOf(s, this.load[s]!);
+    }
+    if (t === this.pool) this.unseated += sz;
+    else {
+      this.addCost(P, t, -1);
+      this.bg += this.eB;
+      this.met += this.eM;
+      this.sig += this.eS;
+      this.viol += this.violOf(t, this.load[t]! + sz) - this.violOf(t, this.load[t]!);
+    }
+    this.remove(P);
+    this.insert(P, t);
+  }
+
+  hard(): number {
+    return this.viol * (this.m.people + 1) + this.unseated;
+  }
+}
+
+interface Totals {
+  h: number;
+  b: number;
+  m: number;
+  s: number;
+}
+
+function totalsOf(st: SeatingState): Totals {
+  return { h: st.hard(), b: st.bg, m: st.met, s: st.sig };
+}
+
+function totalsLess(a: Totals, b: Totals): boolean {
+  return lexLess(a.h, a.b, a.m, a.s, b.h, b.b, b.m, b.s);
+}
+
+const FULL_SWAP_LIMIT = 400;
+const SAMPLED_SWAP_TABLES = 12;
+
+/**
+ * Queue-driven first-improvement local search. Each popped party takes its best improving
+ * move or swap; parties at the tables it touched are queued again.
+ */
+function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng: Rng, deadline: number, clock: () => number): void {
+  const { m } = st;
+  const pool = st.pool;
+  let steps = 0;
+  while (queue.length > 0) {
+    if ((++steps & 255) === 0 && clock() > deadline) break;
+    const P = queue.pop()!;
+    inQueue[P] = 0;
+    if (m.partyLangStart[P + 1] === m.partyLangStart[P]) continue; // can never sit
+    const s = st.tableOf[P]!;
+    let bh = 0;
+    let bb = 0;
+    let bm = 0;
+    let bs = 0;
+    let target = -1;
+    let partner = -1;
+    for (let t = 0; t <= pool; t++) {
+      if (t === s || (t !== pool && !st.canSit(P, t, -1))) continue;
+      st.evalMove(P, t);
+      if (lexLess(st.dH, st.dB, st.dM, st.dS, bh, bb, bm, bs)) {
+        bh = st.dH;
+        bb = st.dB;
+        bm = st.dM;
+        bs = st.dS;
+        target = t;
+      }
+    }
+    const trySwap = (Q: number): void => {
+      const t = st.tableOf[Q]!;
+      if (t === s) return;
+      if (t !== pool && !st.canSit(P, t, Q)) return;
+      if (s !== pool && !st.canSit(Q, s, P)) return;
+      if (m.partyLangStart[Q + 1] === m.partyLangStart[Q]) return;
+      st.evalSwap(P, Q);
+      if (lexLess(st.dH, st.dB, st.dM, st.dS, bh, bb, bm, bs)) {
+        bh = st.dH;
+        bb = st.dB;
+        bm = st.dM;
+        bs = st.dS;
+        target = -1;
+        partner = Q;
+      }
+    };
+    if (m.K <= FULL_SWAP_LIMIT) {
+      for (let Q = 0; Q < m.K; Q++) if (Q !== P) trySwap(Q);
+    } else {
+      for (let r = 0; r < SAMPLED_SWAP_TABLES; r++) {
+        const t = r === 0 ? pool : rng.int(pool);
+        for (let Q = st.head[t]!; Q >= 0; Q = st.next[Q]!) trySwap(Q);
+      }
+    }
+    if (target < 0 && partner < 0) continue;
+    let t: number;
+    if (partner >= 0) {
+      t = st.tableOf[partner]!;
+      st.move(P, t);
+      st.move(partner, s);
+    } else {
+      t = target;
+      st.move(P, t);
+    }
+    for (const table of [s, t]) {
+      if (table === pool) continue;
+      for (let Q = st.head[table]!; Q >= 0; Q = st.next[Q]!) {
+        if (inQueue[Q] === 0) {
+          inQueue[Q] = 1;
+          queue.push(Q);
+        }
+      }
+    }
+    if (inQueue[P] === 0) {
+      inQueue[P] = 1;
+      queue.push(P);
+    }
+    // unseated parties may fit where room was freed
+    for (let Q = st.head[pool]!; Q >= 0 && queue.length < 4 * m.K; Q = st.next[Q]!) {
+      if (inQueue[Q] === 0) {
+        inQueue[Q] = 1;
+        queue.push(Q);
+      }
+    }
+  }
+}
+
+/** Difficulty order: accessible needs, then bigger parties, then fewer languages. */
+function difficultyOrder(m: TablesModel, rng: Rng): number[] {
+  const order = Array.from({ length: m.K }, (_, P) => P);
+  const tie = order.map(() => rng.next());
+  order.sort((a, b) => {
+    if (m.partyAccess[a] !== m.partyAccess[b]) return m.partyAccess[b]! - m.partyAccess[a]!;
+    if (m.partySize[a] !== m.partySize[b]) return m.partySize[b]! - m.partySize[a]!;
+    const la = m.partyLangStart[a + 1]! - m.partyLangStart[a]!;
+    const lb = m.partyLangStart[b + 1]! - m.partyLangStart[b]!;
+    if (la !== lb) return la - lb;
+    return tie[a]! - tie[b]!;
+  });
+  return order;
+}
+
+/**
+ * Cost-aware construction: hardest parties first, each to the open table where it adds the
+ * least (background, history, signals), opening a new table only while there are still
+ * enough people left to fill every open table up to minPerTable.
+ */
+function constructGreedy(st: SeatingState, rng: Rng): void {
+  const { m } = st;
+  st.loadAssignment(null);
+  const order = difficultyOrder(m, rng);
+  let remainingPeople = m.people;
+  let openTables = 0;
+  for (const P of order) {
+    const sz = m.partySize[P]!;
+    remainingPeople -= sz;
+    let best = -1;
+    let bb = 0;
+    let bm = 0;
+    let bs = 0;
+    let bestFree = 0;
+    let bestOpen = false;
+    for (let t = 0; t < m.T; t++) {
+      if (!st.canSit(P, t, -1)) continue;
+      const open = st.load[t]! > 0;
+      const below = open && st.load[t]! < m.minPerTable;
+      // a table still under the minimum is filled before anything else
+      st.evalMove(P, t);
+      const free = m.seats[t]! - st.load[t]! - sz;
+      let better = false;
+      if (best < 0) better = true;
+      else {
+        const bestBelow = bestOpen && st.load[best]! < m.minPerTable;
+        if (below !== bestBelow) better = below;
+        else if (st.dB !== bb || st.dM !== bm || Math.abs(st.dS - bs) > SIG_EPS) better = lexLess(0, st.dB, st.dM, st.dS, 0, bb, bm, bs);
+        else if (open !== bestOpen) better = open;
+        else better = free < bestFree;
+      }
+      if (!open && sz < m.minPerTable) {
+        // opening: only while everyone not yet placed could still fill every open table
+        const potential = m.people - st.unseated + sz + remainingPeople;
+        if ((openTables + 1) * m.minPerTable > potential) better = false;
+      }
+      if (better) {
+        best = t;
+        bb = st.dB;
+        bm = st.dM;
+        bs = st.dS;
+        bestFree = free;
+        bestOpen = open;
+      }
+    }
+    if (best >= 0) {
+      if (st.load[best] === 0) openTables++;
+      st.move(P, best);
+    }
+  }
+}
+
+/** The straightforward baseline: parties in input order, each at the first table that fits;
+ * tables left under minPerTable are emptied at the end. Used as a floor and in benchmarks. */
+export function straightforwardGreedy(m: TablesModel): Int32Array {
+  const st = new SeatingState(m);
+  for (let P = 0; P < m.K; P++) {
+    for (let t = 0; t < m.T; t++) {
+      if (st.canSit(P, t, -1)) {
+        st.move(P, t);
+        break;
+      }
+    }
+  }
+  for (let t = 0; t < m.T; t++) {
+    if (st.load[t]! > 0 && st.load[t]! < m.minPerTable) {
+      while (st.head[t]! >= 0) st.move(st.head[t]!, st.pool);
+    }
+  }
+  return Int32Array.from(st.tableOf);
+}
+
+/** Empties tables under minPerTable, then lets the unseated take any seat that is legal. */
+function repairMinimum(st: SeatingState, rng: Rng, deadline: number, clock: () => number): void {
+  const { m } = st;
+  if (st.viol === 0) return;
+  for (let t = 0; t < m.T; t++) {
+    if (st.load[t]! > 0 && st.load[t]! < m.minPerTable) {
+      while (st.head[t]! >= 0) st.move(st.head[t]!, st.pool);
+    }
+  }
+  const queue: number[] = [];
+  const inQueue = new Uint8Array(m.K);
+  for (let Q = st.head[st.pool]!; Q >= 0; Q = st.next[Q]!) {
+    queue.push(Q);
+    inQueue[Q] = 1;
+  }
+  localSearch(st, queue, inQueue, rng, deadline, clock);
+}
+
+export interface TablesSearchOutcome {
+  assignment: Int32Array;
+  report: SearchReport;
+}
+
+/** Searches a seating; returns the table index per party (T = unseated). */
+export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock: () => number = () => performance.now()): TablesSearchOutcome {
+  const seed = options.seed ?? 1;
+  const rng = createRng(seed);
+  const start = clock();
+  const deadline = start + (options.timeLimitMs ?? 1500);
+  const maxRounds = options.maxRounds ?? 20000;
+  const maxStall = options.maxStallRounds ?? Math.max(300, Math.min(3000, 20 * m.K));
+  const st = new SeatingState(m);
+  if (m.K === 0 || m.T === 0) {
+    return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, stoppedBy: 'trivial' } };
+  }
+
+  // start from the better of the cost-aware construction and the plain first-fit baseline
+  const baseline = straightforwardGreedy(m);
+  constructGreedy(st, rng);
+  const queue: number[] = [];
+  const inQueue = new Uint8Array(m.K);
+  const fullQueue = (): void => {
+    queue.length = 0;
+    const order = Array.from({ length: m.K }, (_, P) => P);
+    rng.shuffle(order);
+    for (const P of order) {
+      queue.push(P);
+      inQueue[P] = 1;
+    }
+  };
+  fullQueue();
+  localSearch(st, queue, inQueue, rng, deadline, clock);
+  const constructed = totalsOf(st);
+  const built = Int32Array.from(st.tableOf);
+  st.loadAssignment(baseline);
+  fullQueue();
+  localSearch(st, queue, inQueue, rng, deadline, clock);
+  if (!totalsLess(totalsOf(st), constructed)) st.loadAssignment(built);
+
+  let rounds = 0;
+  let stall = 0;
+  let stoppedBy: SearchReport['stoppedBy'] = 'rounds';
+  const undo: number[] = [];
+  const pool = st.pool;
+  const kMax = Math.max(1, Math.min(4, m.K - 1));
+  while (true) {
+    if (rounds >= maxRounds) {
+      stoppedBy = 'rounds';
+      break;
+    }
+    if (stall >= maxStall) {
+      stoppedBy = 'stall';
+      break;
+    }
+    if (clock() > deadline) {
+      stoppedBy = 'time';
+      break;
+    }
+    rounds++;
+    const before = totalsOf(st);
+    undo.length = 0;
+    st.undoLog = undo;
+    queue.length = 0;
+    const kicks = 1 + rng.int(kMax);
+    for (let k = 0; k < kicks; k++) {
+      const P = rng.int(m.K);
+      if (m.partyLangStart[P + 1] === m.partyLangStart[P]) continue;
+      const s = st.tableOf[P]!;
+      if (rng.next() < 0.5) {
+        // random legal move to another table (rarely to the pool)
+        const t = rng.next() < 0.05 ? pool : rng.int(m.T);
+        if (t !== s && (t === pool || st.canSit(P, t, -1))) st.move(P, t);
+      } else {
+        const Q = rng.int(m.K);
+        const t = st.tableOf[Q]!;
+        if (Q !== P && t !== s && m.partyLangStart[Q + 1] !== m.partyLangStart[Q] && (t === pool || st.canSit(P, t, Q)) && (s === pool || st.canSit(Q, s, P))) {
+          st.move(P, t);
+          st.move(Q, s);
+        }
+      }
+    }
+    for (let i = 0; i < undo.length; i += 2) {
+      for (const table of [undo[i + 1]!, st.tableOf[undo[i]!]!]) {
+        if (table === pool) continue;
+        for (let Q = st.head[table]!; Q >= 0; Q = st.next[Q]!) {
+          if (inQueue[Q] === 0) {
+            inQueue[Q] = 1;
+            queue.push(Q);
+          }
+        }
+      }
+      const P = undo[i]!;
+      if (inQueue[P] === 0) {
+        inQueue[P] = 1;
+        queue.push(P);
+      }
+    }
+    localSearch(st, queue, inQueue, rng, deadline, clock);
+    for (const P of queue) inQueue[P] = 0;
+    queue.length = 0;
+    st.undoLog = null;
+    const after = totalsOf(st);
+    if (totalsLess(after, before)) {
+      stall = 0;
+    } else {
+      stall++;
+      if (totalsLess(before, after)) {
+        for (let i = undo.length - 2; i >= 0; i -= 2) st.move(undo[i]!, undo[i + 1]!);
+      }
+    }
+  }
+  repairMinimum(st, rng, deadline + 1e9, clock);
+  return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, stoppedBy } };
+}
+
+/** Table language: of the languages everyone at the table speaks, the most widely spoken. */
+function tableLanguage(m: TablesModel, parties: number[]): string {
+  let best = -1;
+  for (let l = 0; l < m.L; l++) {
+    if (!parties.every((P) => m.partySpeaks[P * m.L + l] === 1)) continue;
+    if (best < 0 || m.languageSpeakers[l]! > m.languageSpeakers[best]! || (m.languageSpeakers[l] === m.languageSpeakers[best] && m.languageNames[l]! < m.languageNames[best]!)) best = l;
+  }
+  return best < 0 ? '' : m.languageNames[best]!;
+}
+
+/** Counts every objective term from scratch for a finished seating. */
+export function scoreSeating(problem: TablesProblem, tables: { members: string[] }[], unseatedPeople: number): TablesScore {
+  const weights = { ...DEFAULT_WEIGHTS, ...(problem.weights ?? {}) };
+  const memberOf = new Map<string, { party: string; bg?: string; street?: string; age?: string; first: boolean }>();
+  for (const p of problem.parties) {
+    for (const x of p.members) {
+      memberOf.set(x.id, {
+        party: p.id,
+        ...(x.background ? { bg: x.background } : {}),
+        ...(x.street ? { street: x.street } : {}),
+        ...(x.ageGroup ? { age: x.ageGroup } : {}),
+        first: x.firstTime === true,
+      });
+    }
+  }
+  const tableOfResident = new Map<string, number>();
+  tables.forEach((t, k) => t.members.forEach((r) => tableOfResident.set(r, k)));
+  let bg = 0;
+  let street = 0;
+  let age = 0;
+  let first = 0;
+  let seated = 0;
+  for (const t of tables) {
+    seated += t.members.length;
+    for (let i = 0; i < t.members.length; i++) {
+      const a = memberOf.get(t.members[i]!)!;
+      for (let j = i + 1; j < t.members.length; j++) {
+        const b = memberOf.get(t.members[j]!)!;
+        if (a.party === b.party) continue;
+        if (a.bg !== undefined && a.bg === b.bg) bg++;
+        if (a.street !== undefined && a.street === b.street) street++;
+        if (a.age !== undefined && a.age === b.age) age++;
+        if (a.first && b.first) first++;
+      }
+    }
+  }
+  let met = 0;
+  const seen = new Set<string>();
+  for (const [a, b] of problem.metBefore ?? []) {
+    const ta = tableOfResident.get(a);
+    if (ta === undefined || ta !== tableOfResident.get(b)) continue;
+    if (memberOf.get(a)!.party === memberOf.get(b)!.party) continue;
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    met++;
+  }
+  const signalPenalty = weights.street * street + weights.ageGroup * age + weights.firstTime * first;
+  return {
+    totalPeople: seated + unseatedPeople,
+    seatedPeople: seated,
+    unseatedPeople,
+    tablesUsed: tables.length,
+    sameBackgroundPairs: bg,
+    metBeforePairs: met,
+    sameStreetPairs: street,
+    sameAgeGroupPairs: age,
+    firstTimerPairs: first,
+    signalPenalty: Math.round(signalPenalty * 1e6) / 1e6,
+  };
+}
+
+/** Seats a (validated) tables problem. Pure: same problem and seed, same result. */
+export function solveTables(problem: TablesProblem, clock?: () => number): TablesResult {
+  const m = buildTablesModel(problem);
+  const { assignment, report } = searchSeating(m, problem.options ?? {}, clock);
+  const st = new SeatingState(m);
+  st.loadAssignment(assignment);
+
+  const tables: TablesResult['tables'] = [];
+  for (let t = 0; t < m.T; t++) {
+    const parties: number[] = [];
+    for (let P = 0; P < m.K; P++) if (assignment[P] === t) parties.push(P);
+    if (parties.length === 0) continue;
+    const members: string[] = [];
+    for (const P of parties) for (const x of problem.parties[P]!.members) members.push(x.id);
+    tables.push({ id: m.tableIds[t]!, language: tableLanguage(m, parties), members, parties: parties.map((P) => m.partyIds[P]!) });
+  }
+  const unseated: UnseatedParty[] = [];
+  let unseatedPeople = 0;
+  for (let P = 0; P < m.K; P++) {
+    if (assignment[P] !== m.T) continue;
+    unseatedPeople += m.partySize[P]!;
+    unseated.push({ party: m.partyIds[P]!, ...tablesReason(m, st, P) });
+  }
+  const score = scoreSeating(problem, tables, unseatedPeople);
+  return { mode: 'tables', tables, unseated, score, explanation: explainTables(score, unseated.length), search: report };
+}
+
+function explainTables(score: TablesScore, unseatedParties: number): string[] {
+  const lines = [
+    `Seated ${score.seatedPeople} of ${score.totalPeople} people at ${score.tablesUsed} table${score.tablesUsed === 1 ? '' : 's'}.`,
+  ];
+  if (unseatedParties > 0) lines.push(`${unseatedParties} household${unseatedParties === 1 ? '' : 's'} could not be seated under the rules; each has a reason to act on.`);
+  lines.push(
+    score.sameBackgroundPairs === 0
+      ? 'No two people from different households with the same declared background share a table.'
+      : `${score.sameBackgroundPairs} pair${score.sameBackgroundPairs === 1 ? '' : 's'} of people from different households with the same declared background share a table (kept as low as the search found possible).`,
+  );
+  lines.push(
+    score.metBeforePairs === 0
+      ? 'Nobody sits with someone from another household they sat with before.'
+      : `${score.metBeforePairs} pair${score.metBeforePairs === 1 ? '' : 's'} sat together before.`,
+  );
+  lines.push(`Mixing penalty for same street, same age group and first-timers together: ${score.signalPenalty}.`);
+  return lines;
+}
