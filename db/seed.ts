@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import { count } from 'drizzle-orm';
+import type { Db } from '../src/db/client.ts';
+import { users } from '../src/db/schema.ts';
+import { createUser } from '../src/features/accounts/accounts.service.ts';
+import { hashPassword } from '../src/features/auth/passwords.ts';
+import type { Mailer } from '../src/features/mail/outbox.service.ts';
+
+export type SeedDeps = { db: Db; mailer: Mailer; now: () => Date };
+
+/** The password of every demo account; shown in the README. Never used in production (no demo there). */
+export const DEMO_PASSWORD = 'aanschuiven-demo';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@demo.aanschuiftafel.nl', name: 'Anouk de Vries', roles: ['admin', 'staff'] as const },
+  { email: 'organisator@demo.aanschuiftafel.nl', name: 'Youssef El Amrani', roles: ['organiser'] as const },
+  { email: 'medewerker@demo.aanschuiftafel.nl', name: 'Marleen Jansen', roles: ['staff'] as const },
+  { email: 'organisator2@demo.aanschuiftafel.nl', name: 'Kasia Nowak', roles: ['organiser', 'staff'] as const },
+];
+
+export function isDatabaseEmpty(db: Db): boolean {
+  return (db.select({ n: count() }).from(users).get()?.n ?? 0) === 0;
+}
+
+/** Fills an empty database with the demo neighbourhood, through the feature services. */
+export async function seedDemo({ db, now }: SeedDeps): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  db.transaction((tx) => {
+    for (const account of DEMO_ACCOUNTS) {
+      createUser(tx, { email: account.email, name: account.name, roles: [...account.roles], locale: 'nl', passwordHash }, now());
+    }
+  });
+}
+
+async function resetFromCommandLine(): Promise<void> {
+  const { loadConfig } = await import('../src/config.ts');
+  const { openDatabase } = await import('../src/db/client.ts');
+  const { createI18n } = await import('../src/i18n/i18n.ts');
+  const { createMailRenderer } = await import('../src/features/mail/mail-renderer.ts');
+  const { createMailer } = await import('../src/features/mail/outbox.service.ts');
+  const config = loadConfig();
+  if (config.env === 'production') {
+    console.error('Refusing to reset a production database. Unset NODE_ENV=production to reset a development database.');
+    process.exit(1);
+  }
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(config.databasePath + suffix, { force: true });
+  const db = openDatabase(config.databasePath);
+  const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl: config.baseUrl, cache: false }), config.baseUrl);
+  await seedDemo({ db, mailer, now: () => new Date() });
+  db.$client.close();
+  console.log(`Demo neighbourhood loaded into ${config.databasePath}`);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  await resetFromCommandLine();
+}

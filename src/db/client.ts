@@ -1,0 +1,36 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import fs from 'node:fs';
+import path from 'node:path';
+import { paths } from '../paths.ts';
+import * as schema from './schema.ts';
+
+/** Opens (and creates) the database, sets the pragmas every connection needs, and applies migrations. */
+export function openDatabase(file: string) {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('foreign_keys = ON'); // SQLite leaves this off unless asked, per connection
+  sqlite.pragma('busy_timeout = 5000');
+  if (file !== ':memory:') {
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses no acknowledged commit on a process crash (test plan B1).
+    sqlite.pragma('synchronous = NORMAL');
+  }
+  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
+  migrate(db, { migrationsFolder: paths.migrations });
+  return db;
+}
+
+export type Db = ReturnType<typeof openDatabase>;
+/** A transaction handle; services accept either a Db or a transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+/**
+ * Runs fn in an IMMEDIATE transaction: the write lock is taken before the first read,
+ * so a rule's read (seats left, duplicates) cannot be outdated by another process's write.
+ */
+export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' });
+}

@@ -1,0 +1,63 @@
+import nodemailer from 'nodemailer';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { createMailRenderer } from './features/mail/mail-renderer.ts';
+import { createMailer } from './features/mail/outbox.service.ts';
+import { createOutboxWorker } from './features/mail/outbox-worker.ts';
+import { createI18n } from './i18n/i18n.ts';
+import { isDatabaseEmpty, seedDemo } from '../db/seed.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = openDatabase(config.databasePath);
+  const now = () => new Date();
+  const i18n = createI18n();
+  const mailer = createMailer(createMailRenderer({ i18n, baseUrl: config.baseUrl, cache: config.env === 'production' }), config.baseUrl);
+
+  if (config.env !== 'production' && isDatabaseEmpty(db)) {
+    await seedDemo({ db, mailer, now });
+    console.log('A new database: loaded the demo neighbourhood (see README, "Demo accounts").');
+  }
+
+  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  const worker = createOutboxWorker({ db, transport, from: config.mailFrom, now });
+  const app = createApp({ db, config, now, i18n, mailer });
+
+  const server = app.listen(config.port, (error) => {
+    if (error) {
+      console.error(`Cannot listen on port ${config.port}: ${error.message}`);
+      process.exit(1);
+    }
+    console.log(`Aanschuiftafel listens on ${config.baseUrl} (port ${config.port}, ${config.env})`);
+    if (!config.smtpUrl) console.log('No SMTP_URL: mail is delivered to the mailbox page, /admin/mail');
+  });
+  worker.start();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await worker.stop();
+      db.$client.pragma('wal_checkpoint(TRUNCATE)');
+      db.$client.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
