@@ -4,7 +4,6 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import { paths } from '../paths.ts';
-import * as schema from './schema.ts';
 
 /** Opens (and creates) the database, sets the pragmas every connection needs, and applies migrations. */
 export function openDatabase(file: string) {
@@ -17,7 +16,7 @@ export function openDatabase(file: string) {
     // NORMAL in WAL mode loses no acknowledged commit on a process crash (test plan B1).
     sqlite.pragma('synchronous = NORMAL');
   }
-  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
+  const db = drizzle({ client: sqlite, casing: 'snake_case' });
   migrate(db, { migrationsFolder: paths.migrations });
   return db;
 }

@@ -16,7 +16,7 @@ describe('POST /login', () => {
 
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
-    expect(res.headers['set-cookie']?.join(';')).toMatch(/sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
+    expect(String(res.headers['set-cookie'])).toMatch(/sid=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
     expect(db.select().from(sessions).all()).toHaveLength(1);
     expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'auth.sign_in')).all()).toHaveLength(1);
   });
