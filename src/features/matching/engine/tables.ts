@@ -197,6 +197,12 @@ export function buildTablesModel(problem: TablesProblem): TablesModel {
   };
 }
 
+function maxPartySize(m: TablesModel): number {
+  let max = 0;
+  for (let P = 0; P < m.K; P++) max = Math.max(max, m.partySize[P]!);
+  return max;
+}
+
 /** Lexicographic comparison of (hard, background, met, signal) tuples: a < b. */
 function lexLess(h1: number, b1: number, m1: number, s1: number, h2: number, b2: number, m2: number, s2: number): boolean {
   if (h1 !== h2) return h1 < h2;
@@ -213,7 +219,8 @@ export class SeatingState {
   readonly load: Int32Array;
   readonly nParties: Int32Array;
   readonly langCnt: Int32Array;
-  readonly featTab: Int32Array;
+  /** Per-table feature counts; bytes when no table can exceed 255 people (cache-friendly). */
+  readonly featTab: Uint8Array | Int32Array;
   readonly head: Int32Array;
   readonly next: Int32Array;
   readonly prev: Int32Array;
@@ -243,7 +250,7 @@ export class SeatingState {
     this.load = new Int32Array(m.T + 1);
     this.nParties = new Int32Array(m.T + 1);
     this.langCnt = new Int32Array((m.T + 1) * m.L);
-    this.featTab = new Int32Array((m.T + 1) * m.F);
+    this.featTab = m.maxSeats + maxPartySize(m) < 255 ? new Uint8Array((m.T + 1) * m.F) : new Int32Array((m.T + 1) * m.F);
     this.head = new Int32Array(m.T + 1);
     this.next = new Int32Array(m.K);
     this.prev = new Int32Array(m.K);
@@ -291,6 +298,7 @@ export class SeatingState {
     this.head[t] = P;
     this.load[t]! += m.partySize[P]!;
     this.nParties[t]!++;
+    if (t === this.pool) return; // the pool's language and feature counts are never read
     const lb = t * m.L;
     for (let k = m.partyLangStart[P]!; k < m.partyLangStart[P + 1]!; k++) this.langCnt[lb + m.partyLang[k]!]!++;
     const fb = t * m.F;
@@ -307,6 +315,7 @@ export class SeatingState {
     if (n >= 0) this.prev[n] = p;
     this.load[t]! -= m.partySize[P]!;
     this.nParties[t]!--;
+    if (t === this.pool) return;
     const lb = t * m.L;
     for (let k = m.partyLangStart[P]!; k < m.partyLangStart[P + 1]!; k++) this.langCnt[lb + m.partyLang[k]!]!--;
     const fb = t * m.F;
@@ -380,6 +389,37 @@ export class SeatingState {
     return false;
   }
 
+  // cached cost of taking party `cachedParty` away from its table (see prepare)
+  private cachedParty = -1;
+  private cB = 0;
+  private cM = 0;
+  private cS = 0;
+
+  /** Caches the removal cost of P from its current table for the evaluations that follow;
+   * any move invalidates the cache. */
+  prepare(P: number): void {
+    const s = this.tableOf[P]!;
+    if (s === this.pool) {
+      this.cB = 0;
+      this.cM = 0;
+      this.cS = 0;
+    } else {
+      this.removeCost(P, s);
+      this.cB = this.eB;
+      this.cM = this.eM;
+      this.cS = this.eS;
+    }
+    this.cachedParty = P;
+  }
+
+  private removal(P: number, s: number): void {
+    if (this.cachedParty === P) {
+      this.eB = this.cB;
+      this.eM = this.cM;
+      this.eS = this.cS;
+    } else this.removeCost(P, s);
+  }
+
   /** Evaluates moving P to t (feasibility checked by the caller). Sets dH/dB/dM/dS. */
   evalMove(P: number, t: number): void {
     const { m } = this;
@@ -393,7 +433,7 @@ export class SeatingState {
     let un = 0;
     if (s === this.pool) un -= sz;
     else {
-      this.removeCost(P, s);
+      this.removal(P, s);
       b -= this.eB;
       met -= this.eM;
       sg -= this.eS;
@@ -428,7 +468,7 @@ export class SeatingState {
     let un = 0;
     if (s === this.pool) un += sq - sp;
     else {
-      this.removeCost(P, s);
+      this.removal(P, s);
       b -= this.eB;
       met -= this.eM;
       sg -= this.eS;
@@ -466,6 +506,7 @@ export class SeatingState {
     if (s === t) return;
     const { m } = this;
     const sz = m.partySize[P]!;
+    this.cachedParty = -1;
     if (this.undoLog) this.undoLog.push(P, s);
     if (s === this.pool) this.unseated -= sz;
     else {
@@ -507,8 +548,13 @@ function totalsLess(a: Totals, b: Totals): boolean {
   return lexLess(a.h, a.b, a.m, a.s, b.h, b.b, b.m, b.s);
 }
 
+/** Up to these sizes a neighbourhood is scanned in full; above them a random sample of
+ * tables is scanned per party (large venues: the full scan would cost O(parties × tables)). */
 const FULL_SWAP_LIMIT = 400;
 const SAMPLED_SWAP_TABLES = 12;
+const FULL_MOVE_LIMIT = 96;
+const SAMPLED_MOVE_TABLES = 40;
+const CONSTRUCTION_SAMPLE = 64;
 
 /**
  * Queue-driven first-improvement local search. Each popped party takes its best improving
@@ -524,13 +570,17 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
     inQueue[P] = 0;
     if (m.partyLangStart[P + 1] === m.partyLangStart[P]) continue; // can never sit
     const s = st.tableOf[P]!;
+    st.prepare(P);
     let bh = 0;
     let bb = 0;
     let bm = 0;
     let bs = 0;
     let target = -1;
     let partner = -1;
-    for (let t = 0; t <= pool; t++) {
+    const sampled = m.T > FULL_MOVE_LIMIT;
+    const moveCandidates = sampled ? SAMPLED_MOVE_TABLES : pool + 1;
+    for (let k = 0; k < moveCandidates; k++) {
+      const t = sampled ? (k === 0 ? pool : rng.int(pool)) : k;
       if (t === s || (t !== pool && !st.canSit(P, t, -1))) continue;
       st.evalMove(P, t);
       if (lexLess(st.dH, st.dB, st.dM, st.dS, bh, bb, bm, bs)) {
@@ -633,7 +683,9 @@ function constructGreedy(st: SeatingState, rng: Rng): void {
     let bs = 0;
     let bestFree = 0;
     let bestOpen = false;
-    for (let t = 0; t < m.T; t++) {
+    const sampled = m.T > CONSTRUCTION_SAMPLE;
+    for (let k = 0; k < (sampled ? CONSTRUCTION_SAMPLE : m.T); k++) {
+      const t = sampled ? rng.int(m.T) : k;
       if (!st.canSit(P, t, -1)) continue;
       const open = st.load[t]! > 0;
       const below = open && st.load[t]! < m.minPerTable;
@@ -663,6 +715,14 @@ function constructGreedy(st: SeatingState, rng: Rng): void {
         bestOpen = open;
       }
     }
+    if (best < 0 && sampled) {
+      // nothing legal in the sample: fall back to the first legal table in a full scan
+      for (let t = 0; t < m.T && best < 0; t++) {
+        if (!st.canSit(P, t, -1)) continue;
+        if (st.load[t] === 0 && sz < m.minPerTable && (openTables + 1) * m.minPerTable > m.people - st.unseated + sz + remainingPeople) continue;
+        best = t;
+      }
+    }
     if (best >= 0) {
       if (st.load[best] === 0) openTables++;
       st.move(P, best);
@@ -674,11 +734,28 @@ function constructGreedy(st: SeatingState, rng: Rng): void {
  * tables left under minPerTable are emptied at the end. Used as a floor and in benchmarks. */
 export function straightforwardGreedy(m: TablesModel): Int32Array {
   const st = new SeatingState(m);
+  // first fit, skipping blocks of tables whose largest free space is too small
+  const BLOCK = 32;
+  const blocks = Math.ceil(m.T / BLOCK);
+  const blockFree = new Int32Array(blocks);
+  const refresh = (b: number): void => {
+    let free = 0;
+    for (let t = b * BLOCK; t < Math.min(m.T, (b + 1) * BLOCK); t++) free = Math.max(free, m.seats[t]! - st.load[t]!);
+    blockFree[b] = free;
+  };
+  for (let b = 0; b < blocks; b++) refresh(b);
   for (let P = 0; P < m.K; P++) {
-    for (let t = 0; t < m.T; t++) {
-      if (st.canSit(P, t, -1)) {
-        st.move(P, t);
-        break;
+    const sz = m.partySize[P]!;
+    let placed = false;
+    for (let b = 0; b < blocks && !placed; b++) {
+      if (blockFree[b]! < sz) continue;
+      for (let t = b * BLOCK; t < Math.min(m.T, (b + 1) * BLOCK); t++) {
+        if (st.canSit(P, t, -1)) {
+          st.move(P, t);
+          refresh(b);
+          placed = true;
+          break;
+        }
       }
     }
   }
@@ -721,33 +798,31 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const deadline = start + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 20000;
   const maxStall = options.maxStallRounds ?? Math.max(300, Math.min(3000, 20 * m.K));
+  const maxEvaluations = options.maxEvaluations ?? 3_000_000;
   const st = new SeatingState(m);
   if (m.K === 0 || m.T === 0) {
     return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, stoppedBy: 'trivial' } };
   }
 
   // start from the better of the cost-aware construction and the plain first-fit baseline
+  // (compared on the hard level only: the baseline is a floor for seating, not for mixing)
   const baseline = straightforwardGreedy(m);
+  st.loadAssignment(baseline);
+  const baselineHard = st.hard();
   constructGreedy(st, rng);
+  if (baselineHard < st.hard()) st.loadAssignment(baseline);
+  const tConstructed = clock();
+  if (process.env.MATCH_DEBUG) console.error('baseline+construct', tConstructed - start);
   const queue: number[] = [];
   const inQueue = new Uint8Array(m.K);
-  const fullQueue = (): void => {
-    queue.length = 0;
-    const order = Array.from({ length: m.K }, (_, P) => P);
-    rng.shuffle(order);
-    for (const P of order) {
-      queue.push(P);
-      inQueue[P] = 1;
-    }
-  };
-  fullQueue();
+  const order = Array.from({ length: m.K }, (_, P) => P);
+  rng.shuffle(order);
+  for (const P of order) {
+    queue.push(P);
+    inQueue[P] = 1;
+  }
   localSearch(st, queue, inQueue, rng, deadline, clock);
-  const constructed = totalsOf(st);
-  const built = Int32Array.from(st.tableOf);
-  st.loadAssignment(baseline);
-  fullQueue();
-  localSearch(st, queue, inQueue, rng, deadline, clock);
-  if (!totalsLess(totalsOf(st), constructed)) st.loadAssignment(built);
+  if (process.env.MATCH_DEBUG) console.error('construct', tConstructed - start, 'ls', clock() - tConstructed, st.hard(), st.bg, st.met, st.sig, 'evals', st.evaluations);
 
   let rounds = 0;
   let stall = 0;
@@ -762,6 +837,10 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     }
     if (stall >= maxStall) {
       stoppedBy = 'stall';
+      break;
+    }
+    if (st.evaluations > maxEvaluations) {
+      stoppedBy = 'effort';
       break;
     }
     if (clock() > deadline) {
@@ -821,6 +900,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
       }
     }
   }
+  if (process.env.MATCH_DEBUG) console.error('ils evals', st.evaluations, 'rounds', rounds, 'at', clock() - start);
   repairMinimum(st, rng, deadline + 1e9, clock);
   return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, stoppedBy } };
 }

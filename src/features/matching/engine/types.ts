@@ -13,6 +13,9 @@ export interface EngineOptions {
   maxRounds?: number;
   /** Stop after this many rounds without improvement. */
   maxStallRounds?: number;
+  /** Upper bound on evaluated neighbours (moves and swaps) in the improvement rounds;
+   * the deterministic effort bound for large problems (default 3,000,000). */
+  maxEvaluations?: number;
 }
 
 export interface TableSpec {
@@ -96,7 +99,7 @@ export interface TablesScore {
 export interface SearchReport {
   seed: number;
   rounds: number;
-  stoppedBy: 'rounds' | 'stall' | 'time' | 'trivial';
+  stoppedBy: 'rounds' | 'stall' | 'effort' | 'time' | 'trivial';
 }
 
 export interface TablesResult {
