@@ -1,0 +1,84 @@
+/**
+ * The authorisation matrix (test plan G1): for every route the app answers, what each role gets.
+ * test/security/authz.test.ts reads the routes from the Express router itself and fails when a
+ * route has no line here, or a line here has no route. Adding a route = adding one line:
+ *
+ *   'GET /dinners/:dinnerId': { ...backOffice('organiser', 'admin'), params: async ({ db }) => ({ dinnerId: (await buildDinner(db)).id }) },
+ *
+ * Shorthands: everyone() — public pages and forms; backOffice(...roles) — staff pages (anonymous
+ * is sent to /login, other roles get 403). `params` fills the path's parameters with rows you build;
+ * without it every parameter is a non-existent id and the allowed roles must answer 404.
+ * `body` is a form body for unsafe routes, so the allowed roles reach the success path.
+ */
+import type { Db } from '../src/db/client.ts';
+import type { User } from '../src/db/schema.ts';
+import { issueUserToken } from '../src/features/auth/auth.service.ts';
+import type { Mailer } from '../src/features/mail/outbox.service.ts';
+import { buildUser } from './support/builders.ts';
+import type { Actor, StaffActor } from './support/security.ts';
+
+/**
+ * allow: the handler answered (2xx, 3xx other than to /login, 409 or 422);
+ * login: redirected to /login; forbidden: 403; notFound: 404; gone: 410 (spent or unknown link).
+ */
+export type Outcome = 'allow' | 'login' | 'forbidden' | 'notFound' | 'gone';
+
+export type MatrixContext = { db: Db; mailer: Mailer; now: Date; actors: Record<StaffActor, User> };
+type Params = Record<string, string | number>;
+
+export type MatrixEntry = {
+  expect: Record<Actor, Outcome>;
+  params?: (ctx: MatrixContext) => Params | Promise<Params>;
+  body?: (ctx: MatrixContext) => Record<string, string | string[]> | Promise<Record<string, string | string[]>>;
+};
+
+export function everyone(): MatrixEntry {
+  return { expect: { anonymous: 'allow', organiser: 'allow', staff: 'allow', admin: 'allow' } };
+}
+
+export function backOffice(...allowed: StaffActor[]): MatrixEntry {
+  const outcome = (actor: StaffActor): Outcome => (allowed.includes(actor) ? 'allow' : 'forbidden');
+  return { expect: { anonymous: 'login', organiser: outcome('organiser'), staff: outcome('staff'), admin: outcome('admin') } };
+}
+
+// Row builders for parameters, shared by several lines below.
+const anAccount = async ({ db }: MatrixContext) => ({ id: (await buildUser(db)).id });
+const anInvitedAccount = async ({ db }: MatrixContext) => ({ id: (await buildUser(db, { withPassword: false })).id });
+const anInvitationToken = async ({ db, now }: MatrixContext) => ({
+  token: issueUserToken(db, (await buildUser(db, { withPassword: false })).id, 'invitation', now),
+});
+const aResetToken = async ({ db, now }: MatrixContext) => ({ token: issueUserToken(db, (await buildUser(db)).id, 'password_reset', now) });
+const aMail = ({ db, mailer, now, actors }: MatrixContext) => ({
+  id: mailer.enqueue(db, { to: 'someone@test.example', locale: 'nl', template: 'invitation', locals: { name: 'Someone', inviter: actors.admin.name, link: 'http://127.0.0.1/x' } }, now)!.id,
+});
+
+export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
+  // Foundation: public pages, sign-in, language.
+  'GET /': everyone(),
+  'GET /healthz': everyone(),
+  'GET /language/:locale': { ...everyone(), params: () => ({ locale: 'en' }) },
+  'GET /login': everyone(),
+  'POST /login': everyone(),
+  'POST /logout': everyone(),
+  'GET /password/forgot': everyone(),
+  'POST /password/forgot': everyone(),
+  'GET /password/forgot/sent': everyone(),
+  'GET /password/reset/:token': { ...everyone(), params: aResetToken },
+  'POST /password/reset/:token': { ...everyone(), params: aResetToken },
+  'GET /invitation/:token': { ...everyone(), params: anInvitationToken },
+  'POST /invitation/:token': { ...everyone(), params: anInvitationToken },
+
+  // Foundation: accounts, audit log and mailbox are for admins.
+  'GET /admin/users': backOffice('admin'),
+  'GET /admin/users/new': backOffice('admin'),
+  'POST /admin/users': { ...backOffice('admin'), body: () => ({ name: 'New Person', email: `new-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', roles: 'staff' }) },
+  'GET /admin/users/:id': { ...backOffice('admin'), params: anAccount },
+  'POST /admin/users/:id/roles': { ...backOffice('admin'), params: anAccount, body: () => ({ roles: ['staff', 'organiser'] }) },
+  'POST /admin/users/:id/disable': { ...backOffice('admin'), params: anAccount },
+  'POST /admin/users/:id/enable': { ...backOffice('admin'), params: anAccount },
+  'POST /admin/users/:id/invitation': { ...backOffice('admin'), params: anInvitedAccount },
+  'GET /admin/audit': backOffice('admin'),
+  'GET /admin/mail': backOffice('admin'),
+  'GET /admin/mail/:id': { ...backOffice('admin'), params: aMail },
+  'GET /admin/mail/:id/html': { ...backOffice('admin'), params: aMail },
+};
