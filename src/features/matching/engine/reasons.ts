@@ -6,6 +6,7 @@ import type { Reason } from './types.ts';
 import type { SeatingState, TablesModel } from './tables.ts';
 
 export const TABLE_REASONS = {
+  no_tables: 'The problem has no tables: add the venue\'s tables.',
   no_common_language_in_party: 'The members of this household share no language, so no table language can include all of them: arrange an interpreter or seat them as separate households.',
   no_accessible_table: 'Someone in this household needs an accessible seat and the venue has no accessible table: mark an accessible table or add one.',
   party_larger_than_every_table: 'This household is larger than every table it could use: add a bigger table or join two tables.',
@@ -27,6 +28,7 @@ export function tablesReason(m: TablesModel, st: SeatingState, P: number): Reaso
   const size = m.partySize[P]!;
   const needsAccess = m.partyAccess[P] === 1;
   if (m.partyLangStart[P + 1] === m.partyLangStart[P]) return reason('no_common_language_in_party');
+  if (m.T === 0) return reason('no_tables');
   let anyAccessible = false;
   let largestUsable = 0;
   for (let t = 0; t < m.T; t++) {

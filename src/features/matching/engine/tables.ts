@@ -797,7 +797,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const start = clock();
   const deadline = start + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 20000;
-  const maxStall = options.maxStallRounds ?? Math.max(300, Math.min(3000, 20 * m.K));
+  const maxStall = options.maxStallRounds ?? Math.max(1000, Math.min(5000, 50 * m.K));
   const maxEvaluations = options.maxEvaluations ?? 3_000_000;
   const st = new SeatingState(m);
   if (m.K === 0 || m.T === 0) {
@@ -811,8 +811,6 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const baselineHard = st.hard();
   constructGreedy(st, rng);
   if (baselineHard < st.hard()) st.loadAssignment(baseline);
-  const tConstructed = clock();
-  if (process.env.MATCH_DEBUG) console.error('baseline+construct', tConstructed - start);
   const queue: number[] = [];
   const inQueue = new Uint8Array(m.K);
   const order = Array.from({ length: m.K }, (_, P) => P);
@@ -822,7 +820,6 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     inQueue[P] = 1;
   }
   localSearch(st, queue, inQueue, rng, deadline, clock);
-  if (process.env.MATCH_DEBUG) console.error('construct', tConstructed - start, 'ls', clock() - tConstructed, st.hard(), st.bg, st.met, st.sig, 'evals', st.evaluations);
 
   let rounds = 0;
   let stall = 0;
@@ -900,8 +897,20 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
       }
     }
   }
-  if (process.env.MATCH_DEBUG) console.error('ils evals', st.evaluations, 'rounds', rounds, 'at', clock() - start);
   repairMinimum(st, rng, deadline + 1e9, clock);
+  if (st.hard() > baselineHard) {
+    // never seat fewer than the first-fit baseline: polish it and keep the better plan
+    const found = Int32Array.from(st.tableOf);
+    const foundTotals = totalsOf(st);
+    st.loadAssignment(baseline);
+    queue.length = 0;
+    for (let P = 0; P < m.K; P++) {
+      queue.push(P);
+      inQueue[P] = 1;
+    }
+    localSearch(st, queue, inQueue, rng, Infinity, clock);
+    if (!totalsLess(totalsOf(st), foundTotals)) st.loadAssignment(found);
+  }
   return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, stoppedBy } };
 }
 
