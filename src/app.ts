@@ -184,10 +184,23 @@ const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     res.status(status).type('text/plain').send(`Error ${status}`);
     return;
   }
-  res.status(status).render('errors/error', {
+  // Errors raised before the page locals were set (body parser, CSRF check) still render the layout.
+  res.locals.currentPath ??= req.originalUrl;
+  res.locals.csrfToken ??= '';
+  res.locals.flash ??= null;
+  const view = {
     status,
     message: t(key, values),
     hint: t(`errors.hint.${status}`, { defaultValue: t('errors.hint.default') }),
     signInUrl: status === 403 && !res.locals.user ? '/login' : null,
+  };
+  // A failing error page must not fall through to Express's default handler, which prints the stack.
+  res.status(status).render('errors/error', view, (renderError: unknown, html: string) => {
+    if (renderError) {
+      console.error(`[${req.method} ${req.path}] error page failed:`, renderError);
+      res.type('text/plain').send(`Error ${status}`);
+      return;
+    }
+    res.send(html);
   });
 };

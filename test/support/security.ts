@@ -50,15 +50,21 @@ export function setCookies(res: request.Response): string[] {
 export function watchWrites(db: Db) {
   const client = db.$client;
   client.exec('CREATE TEMP TABLE IF NOT EXISTS write_log (tbl TEXT NOT NULL, op TEXT NOT NULL)');
+  // Virtual tables (full-text indexes) take no triggers; their base tables are watched instead.
   const tables = client
-    .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'")
     .all() as { name: string }[];
   for (const { name } of tables) {
     for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
       const trigger = `watch_${name}_${op}`.replace(/[^A-Za-z0-9_]/g, '_');
-      client.exec(
-        `CREATE TEMP TRIGGER IF NOT EXISTS "${trigger}" AFTER ${op} ON main."${name}" BEGIN INSERT INTO temp.write_log VALUES ('${name}', '${op}'); END`,
-      );
+      try {
+        client.exec(
+          `CREATE TEMP TRIGGER IF NOT EXISTS "${trigger}" AFTER ${op} ON main."${name}" BEGIN INSERT INTO temp.write_log VALUES ('${name}', '${op}'); END`,
+        );
+      } catch (error) {
+        // A virtual table's shadow tables refuse triggers too; what writes them is watched above.
+        if (!/shadow|virtual/i.test(String(error))) throw error;
+      }
     }
   }
   return {
