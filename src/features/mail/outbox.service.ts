@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { outbox, type OutboxRow } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { newMessageId, type RenderMail } from './mail-renderer.ts';
 
 export type MailAttachment = { filename: string; contentType: string; content: string };
@@ -19,9 +20,15 @@ export type Mailer = {
   enqueue(tx: DbOrTx, message: MailMessage, now: Date): OutboxRow | undefined;
 };
 
+// One plain address: no display name, no quotes, no whitespace or line breaks. Forms validate
+// addresses already (lib/forms.ts emailField); this keeps a header injection out of the outbox
+// even when a future caller forgets to.
+const PLAIN_ADDRESS = /^[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+$/;
+
 export function createMailer(renderMail: RenderMail, baseUrl: string): Mailer {
   return {
     enqueue(tx, message, now) {
+      if (!PLAIN_ADDRESS.test(message.to)) throw new Error(`Refusing to queue mail to an invalid address: ${JSON.stringify(message.to)}`);
       const rendered = renderMail(message.template, message.locale, message.locals);
       return tx
         .insert(outbox)
@@ -80,19 +87,68 @@ export function claimDueMessages(db: Db, now: Date, leaseMs: number, limit: numb
   );
 }
 
+/**
+ * Records a delivery. A message that another worker already recorded as sent keeps its first
+ * sent time (it can be delivered twice after a crash, with the same Message-ID).
+ */
 export function markSent(db: Db, id: number, now: Date): void {
-  db.update(outbox).set({ status: 'sent', sentAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, id)).run();
-}
-
-export function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string): void {
   db.update(outbox)
-    .set({ status: 'pending', nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 1000) })
-    .where(eq(outbox.id, id))
+    .set({ status: 'sent', sentAt: now, lockedUntil: null, lastError: null })
+    .where(and(eq(outbox.id, id), ne(outbox.status, 'sent')))
     .run();
 }
 
-export function markFailed(db: Db, id: number, error: string): void {
-  db.update(outbox).set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 1000) }).where(eq(outbox.id, id)).run();
+/**
+ * Only the worker holding the current claim may record a failed attempt: `attempt` is the row's
+ * attempt count at claim time. A worker whose lease ran out while it waited on a slow server must
+ * not put a message back in the queue that another worker has since delivered.
+ */
+function ownClaim(id: number, attempt: number | undefined) {
+  return and(eq(outbox.id, id), eq(outbox.status, 'sending'), attempt === undefined ? undefined : eq(outbox.attempts, attempt));
+}
+
+/** Puts a message back in the queue after a temporary failure, to be tried at nextAttemptAt. */
+export function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string, attempt?: number): void {
+  db.update(outbox)
+    .set({ status: 'pending', nextAttemptAt, lockedUntil: null, lastError: error.slice(0, 1000) })
+    .where(ownClaim(id, attempt))
+    .run();
+}
+
+/** Gives up on a message (permanent SMTP refusal or too many attempts) and records it in the audit log. */
+export function markFailed(db: Db, id: number, error: string, now: Date, attempt?: number): void {
+  db.transaction((tx) => {
+    const changed = tx
+      .update(outbox)
+      .set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 1000) })
+      .where(ownClaim(id, attempt))
+      .run();
+    if (changed.changes === 0) return;
+    recordAudit(tx, { actorUserId: null, action: 'mail.failed', objectType: 'outbox', objectId: id }, now);
+  });
+}
+
+/** Sent mail keeps its bodies this long; after that only the delivery record remains. */
+export const MAIL_BODY_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Retention: clears the HTML and text (and attachments) of mails delivered more than 30 days
+ * ago. The row stays as the delivery record (recipient, subject, status, Message-ID, times).
+ * Returns how many messages were cleared. Pending and failed mail keeps its bodies.
+ */
+export function clearOldMailBodies(db: Db, now: Date, retentionMs = MAIL_BODY_RETENTION_MS): number {
+  const cutoff = new Date(now.getTime() - retentionMs);
+  return db
+    .update(outbox)
+    .set({ html: '', text: '', attachments: null })
+    .where(
+      and(
+        eq(outbox.status, 'sent'),
+        lt(outbox.sentAt, cutoff),
+        or(ne(outbox.html, ''), ne(outbox.text, ''), isNotNull(outbox.attachments)),
+      ),
+    )
+    .run().changes;
 }
 
 /** Newest first, for the mailbox and outbox pages. */
