@@ -28,7 +28,7 @@ export function mailboxRouter({ db, config }: AppDeps): Router {
   router.get('/admin/mail/:id/html', admin, (req, res) => {
     const message = findOutboxMessage(db, parseId(req.params.id) ?? 0);
     if (!message) throw notFound();
-    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox");
+    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'self'; sandbox");
     res.set('X-Frame-Options', 'SAMEORIGIN');
     res.type('html').send(message.html);
   });
