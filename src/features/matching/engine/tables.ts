@@ -785,6 +785,85 @@ function repairMinimum(st: SeatingState, rng: Rng, deadline: number, clock: () =
   localSearch(st, queue, inQueue, rng, deadline, clock);
 }
 
+/** Perturbation: a few random legal moves and swaps (rarely to the unseated pool). */
+function kickParties(st: SeatingState, kicks: number, rng: Rng): void {
+  const { m } = st;
+  const pool = st.pool;
+  for (let k = 0; k < kicks; k++) {
+    const P = rng.int(m.K);
+    if (m.partyLangStart[P + 1] === m.partyLangStart[P]) continue;
+    const s = st.tableOf[P]!;
+    if (rng.next() < 0.5) {
+      const t = rng.next() < 0.05 ? pool : rng.int(m.T);
+      if (t !== s && (t === pool || st.canSit(P, t, -1))) st.move(P, t);
+    } else {
+      const Q = rng.int(m.K);
+      const t = st.tableOf[Q]!;
+      if (Q !== P && t !== s && m.partyLangStart[Q + 1] !== m.partyLangStart[Q] && (t === pool || st.canSit(P, t, Q)) && (s === pool || st.canSit(Q, s, P))) {
+        st.move(P, t);
+        st.move(Q, s);
+      }
+    }
+  }
+}
+
+/** Perturbation: move everyone at table a to table b and vice versa when both groups fit
+ * (seats, accessibility); with an empty b this relocates a table, changing which tables
+ * (and so which seat counts) are in use. */
+function swapTableContents(st: SeatingState, rng: Rng): void {
+  const { m } = st;
+  if (m.T < 2) return;
+  const a = rng.int(m.T);
+  const b = rng.int(m.T);
+  if (a === b || (st.load[a] === 0 && st.load[b] === 0)) return;
+  if (st.load[a]! > m.seats[b]! || st.load[b]! > m.seats[a]!) return;
+  const needsAccess = (t: number): boolean => {
+    for (let P = st.head[t]!; P >= 0; P = st.next[P]!) if (m.partyAccess[P] === 1) return true;
+    return false;
+  };
+  if ((needsAccess(a) && m.accessible[b] === 0) || (needsAccess(b) && m.accessible[a] === 0)) return;
+  const fromA: number[] = [];
+  const fromB: number[] = [];
+  for (let P = st.head[a]!; P >= 0; P = st.next[P]!) fromA.push(P);
+  for (let P = st.head[b]!; P >= 0; P = st.next[P]!) fromB.push(P);
+  for (const P of fromA) st.move(P, st.pool);
+  for (const P of fromB) st.move(P, a);
+  for (const P of fromA) st.move(P, b);
+}
+
+/** Perturbation: send everyone at table t to the unseated pool; the local search re-seats them. */
+function evictTable(st: SeatingState, t: number): void {
+  while (st.head[t]! >= 0) st.move(st.head[t]!, st.pool);
+}
+
+/**
+ * Perturbation aimed at language deadlocks: an unseated party B takes a table whose people
+ * do not all speak B's language l; everyone there who does not speak l goes to the pool.
+ * Returns true when it changed something (the caller then lets every party react).
+ */
+function openLanguageTable(st: SeatingState, rng: Rng): boolean {
+  const { m } = st;
+  const pool = st.pool;
+  const waiting: number[] = [];
+  for (let P = st.head[pool]!; P >= 0; P = st.next[P]!) if (m.partyLangStart[P + 1]! > m.partyLangStart[P]!) waiting.push(P);
+  if (waiting.length === 0) {
+    evictTable(st, rng.int(m.T));
+    return false;
+  }
+  const B = waiting[rng.int(waiting.length)]!;
+  const langs = m.partyLangStart[B + 1]! - m.partyLangStart[B]!;
+  const l = m.partyLang[m.partyLangStart[B]! + rng.int(langs)]!;
+  const t = rng.int(m.T);
+  if (m.seats[t]! < m.partySize[B]! || (m.partyAccess[B] === 1 && m.accessible[t] === 0)) return false;
+  const leaving: number[] = [];
+  for (let P = st.head[t]!; P >= 0; P = st.next[P]!) if (m.partySpeaks[P * m.L + l] === 0) leaving.push(P);
+  for (const P of leaving) st.move(P, pool);
+  // if B still does not fit, the most recently seated speakers make room
+  while (st.load[t]! + m.partySize[B]! > m.seats[t]! && st.head[t]! >= 0) st.move(st.head[t]!, pool);
+  st.move(B, t);
+  return true;
+}
+
 export interface TablesSearchOutcome {
   assignment: Int32Array;
   report: SearchReport;
@@ -849,22 +928,25 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     undo.length = 0;
     st.undoLog = undo;
     queue.length = 0;
-    const kicks = 1 + rng.int(kMax);
-    for (let k = 0; k < kicks; k++) {
-      const P = rng.int(m.K);
-      if (m.partyLangStart[P + 1] === m.partyLangStart[P]) continue;
-      const s = st.tableOf[P]!;
-      if (rng.next() < 0.5) {
-        // random legal move to another table (rarely to the pool)
-        const t = rng.next() < 0.05 ? pool : rng.int(m.T);
-        if (t !== s && (t === pool || st.canSit(P, t, -1))) st.move(P, t);
-      } else {
-        const Q = rng.int(m.K);
-        const t = st.tableOf[Q]!;
-        if (Q !== P && t !== s && m.partyLangStart[Q + 1] !== m.partyLangStart[Q] && (t === pool || st.canSit(P, t, Q)) && (s === pool || st.canSit(Q, s, P))) {
-          st.move(P, t);
-          st.move(Q, s);
+    const kind = rng.next();
+    let wide = false;
+    if (kind < 0.55) kickParties(st, 1 + rng.int(kMax), rng);
+    else if (kind < 0.75) swapTableContents(st, rng);
+    else if (kind < 0.85) evictTable(st, rng.int(m.T));
+    else wide = openLanguageTable(st, rng);
+    if (wide && m.K <= FULL_SWAP_LIMIT) {
+      // a reorganised table language can pull parties from anywhere: look at everyone
+      for (let P = 0; P < m.K; P++) {
+        if (inQueue[P] === 0) {
+          inQueue[P] = 1;
+          queue.push(P);
         }
+      }
+    }
+    for (let Q = st.head[pool]!; Q >= 0; Q = st.next[Q]!) {
+      if (inQueue[Q] === 0) {
+        inQueue[Q] = 1;
+        queue.push(Q);
       }
     }
     for (let i = 0; i < undo.length; i += 2) {
