@@ -9,6 +9,8 @@ type NavItem = { href: string; label: string; roles: Role[] | 'everyone' };
 /** The main navigation: each feature adds its entry here, with the roles that see it. */
 const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'nav.home', roles: 'everyone' },
+  { href: '/agenda', label: 'scheduling:nav.agenda', roles: ['organiser', 'admin'] },
+  { href: '/venues', label: 'scheduling:nav.venues', roles: ['organiser', 'admin'] },
   { href: '/admin/users', label: 'nav.users', roles: ['admin'] },
   { href: '/admin/mail', label: 'nav.mail', roles: ['admin'] },
   { href: '/admin/audit', label: 'nav.audit', roles: ['admin'] },

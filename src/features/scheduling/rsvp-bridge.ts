@@ -1,0 +1,32 @@
+import type { DbOrTx } from '../../db/client.ts';
+
+// ─── Plug-in point for the RSVP feature ──────────────────────────────────────────────────────
+// Scheduling needs two facts that only RSVP knows. Until RSVP lands, both answer "nobody".
+// The RSVP feature replaces the two bodies below (and nothing else in scheduling):
+//
+//   listDinnerRecipients: everyone who answered the dinner (yes, waiting list, and — if RSVP
+//     decides so — no), deduplicated by e-mail, in their own language. Scheduling mails them
+//     the cancellation or the new time, with an updated calendar entry, in the same transaction
+//     as the change (it receives the transaction handle).
+//   countSeatsTaken: confirmed seats per dinner, for "places left" on the public pages.
+//     Called once per page with all dinner ids on it: answer with one grouped query.
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+
+export type DinnerRecipient = {
+  email: string;
+  name: string;
+  /** One of LOCALES ('nl', 'en', 'tr', 'ar', 'pl', 'uk'); unknown values fall back to Dutch. */
+  locale: string;
+  /** Optional personal link (e.g. the RSVP manage page) shown in the mail. */
+  link?: string;
+};
+
+/** Everyone who answered a dinner and must hear about its cancellation or new time. RSVP fills this in. */
+export function listDinnerRecipients(_db: DbOrTx, _dinnerId: number): DinnerRecipient[] {
+  return [];
+}
+
+/** Seats taken (confirmed guests) per dinner id; dinners missing from the map have 0. RSVP fills this in. */
+export function countSeatsTaken(_db: DbOrTx, _dinnerIds: readonly number[]): Map<number, number> {
+  return new Map();
+}
