@@ -105,9 +105,10 @@ export function accountsRouter({ db, config, now, mailer }: AppDeps): Router {
 
   router.post('/invitation/:token', async (req, res) => {
     const token = req.params.token;
+    // A spent or unknown link is refused before any work: hashing a password costs real CPU time.
+    if (!findUserByToken(db, token, 'invitation', now())) throw gone();
     const form = parseForm(AcceptInvitationForm, req.body);
     if (!form.ok) {
-      if (!findUserByToken(db, token, 'invitation', now())) throw gone();
       res.status(422).render('auth/new-password', { action: `/invitation/${token}`, values: formValues(req.body), errors: form.errors, askName: true });
       return;
     }

@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
-import { userRoles, users, type Role, type User } from '../../db/schema.ts';
+import { userRoles, userTokens, users, type Role, type User } from '../../db/schema.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { issueUserToken } from '../auth/auth.service.ts';
@@ -91,14 +91,20 @@ export function updateRoles(db: Db, userId: number, roles: Role[], actorId: numb
   });
 }
 
-/** Disabling ends the account's sessions at once; its history stays. Nobody can disable themselves. */
+/**
+ * Disabling ends the account's sessions at once and spends its open invitation and reset links
+ * (enabling it again must not revive them); its history stays. Nobody can disable themselves.
+ */
 export function setDisabled(db: Db, userId: number, disabled: boolean, actorId: number, now: Date): void {
   db.transaction((tx) => {
     const user = tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     if (userId === actorId) throw new AppError(409, 'disable_self', 'accounts:errors.disableSelf');
     tx.update(users).set({ disabledAt: disabled ? now : null }).where(eq(users.id, userId)).run();
-    if (disabled) destroyUserSessions(tx, userId);
+    if (disabled) {
+      destroyUserSessions(tx, userId);
+      tx.update(userTokens).set({ usedAt: now }).where(and(eq(userTokens.userId, userId), isNull(userTokens.usedAt))).run();
+    }
     recordAudit(tx, { actorUserId: actorId, action: disabled ? 'accounts.disabled' : 'accounts.enabled', objectType: 'user', objectId: userId }, now);
   });
 }

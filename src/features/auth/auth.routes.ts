@@ -2,7 +2,6 @@ import { Router } from 'express';
 import type { AppDeps } from '../../app.ts';
 import { parseForm } from '../../lib/forms.ts';
 import { formValues, safeRedirectPath, setFlash } from '../../lib/http.ts';
-import { looksLikeToken } from '../../lib/tokens.ts';
 import { ForgotPasswordForm, NewPasswordForm, SignInForm } from './auth.forms.ts';
 import { sessionCookieName, sessionCookieOptions } from './auth.middleware.ts';
 import {
@@ -87,10 +86,10 @@ export function authRouter({ db, config, now, mailer }: AppDeps): Router {
 
   router.post('/password/reset/:token', async (req, res) => {
     const token = req.params.token;
-    if (!looksLikeToken(token)) throw gone();
+    // A spent or unknown link is refused before any work: hashing a password costs real CPU time.
+    if (!findUserByToken(db, token, 'password_reset', now())) throw gone();
     const form = parseForm(NewPasswordForm, req.body);
     if (!form.ok) {
-      if (!findUserByToken(db, token, 'password_reset', now())) throw gone();
       res.status(422).render('auth/new-password', { action: `/password/reset/${token}`, values: {}, errors: form.errors, askName: false });
       return;
     }
