@@ -1,4 +1,7 @@
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { residents } from '../residents/residents.schema.ts';
+import { rsvps } from '../rsvp/rsvp.schema.ts';
 
 // ─── Plug-in point for the RSVP feature ──────────────────────────────────────────────────────
 // Scheduling needs two facts that only RSVP knows. Until RSVP lands, both answer "nobody".
@@ -22,11 +25,24 @@ export type DinnerRecipient = {
 };
 
 /** Everyone who answered a dinner and must hear about its cancellation or new time. RSVP fills this in. */
-export function listDinnerRecipients(_db: DbOrTx, _dinnerId: number): DinnerRecipient[] {
-  return [];
+export function listDinnerRecipients(db: DbOrTx, dinnerId: number): DinnerRecipient[] {
+  // Households with a seat or on the waiting list; a "no" needs no news about this dinner.
+  return db
+    .selectDistinct({ email: sql<string>`${residents.email}`, name: residents.name, locale: residents.locale })
+    .from(rsvps)
+    .innerJoin(residents, eq(residents.id, rsvps.residentId))
+    .where(and(eq(rsvps.dinnerId, dinnerId), inArray(rsvps.status, ['confirmed', 'waiting']), isNotNull(residents.email)))
+    .all();
 }
 
 /** Seats taken (confirmed guests) per dinner id; dinners missing from the map have 0. RSVP fills this in. */
-export function countSeatsTaken(_db: DbOrTx, _dinnerIds: readonly number[]): Map<number, number> {
-  return new Map();
+export function countSeatsTaken(db: DbOrTx, dinnerIds: readonly number[]): Map<number, number> {
+  if (dinnerIds.length === 0) return new Map();
+  const rows = db
+    .select({ dinnerId: rsvps.dinnerId, taken: sql<number>`coalesce(sum(${rsvps.people}), 0)` })
+    .from(rsvps)
+    .where(and(inArray(rsvps.dinnerId, [...dinnerIds]), eq(rsvps.status, 'confirmed')))
+    .groupBy(rsvps.dinnerId)
+    .all();
+  return new Map(rows.map((row) => [row.dinnerId, Number(row.taken)]));
 }

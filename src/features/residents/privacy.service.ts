@@ -1,0 +1,134 @@
+import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { writeTransaction } from '../../db/client.ts';
+import { outbox } from '../../db/schema.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Mailer } from '../mail/outbox.service.ts';
+import { joinRequests, rsvpLinks, rsvps } from '../rsvp/rsvp.schema.ts';
+import { findDinnerForRsvp, promoteWaiting, type RsvpSettings } from '../rsvp/rsvp.service.ts';
+import { dinners } from '../scheduling/scheduling.schema.ts';
+import { consents, residents, residentSensitive, residentTokens } from './residents.schema.ts';
+import { findSensitive } from './residents.service.ts';
+
+/**
+ * Everything stored about one resident, as they may see and download it (GDPR art. 15 and 20):
+ * the record, sensitive data, every consent, every answer, and the mails sent to them.
+ */
+export function residentDataBundle(db: Db, residentId: number) {
+  const resident = db.select().from(residents).where(eq(residents.id, residentId)).get();
+  if (!resident) return undefined;
+  const answers = db
+    .select({ dinner: dinners.title, startsAt: dinners.startsAt, status: rsvps.status, people: rsvps.people, answeredAt: rsvps.answeredAt, checkIn: rsvps.checkIn })
+    .from(rsvps)
+    .innerJoin(dinners, eq(dinners.id, rsvps.dinnerId))
+    .where(eq(rsvps.residentId, residentId))
+    .all();
+  const consentRows = db
+    .select({ purpose: consents.purpose, textVersion: consents.textVersion, wording: consents.wording, channel: consents.channel, givenAt: consents.givenAt, withdrawnAt: consents.withdrawnAt })
+    .from(consents)
+    .where(eq(consents.residentId, residentId))
+    .all();
+  const mails = resident.email
+    ? db.select({ subject: outbox.subject, createdAt: outbox.createdAt, status: outbox.status }).from(outbox).where(eq(outbox.toAddress, resident.email)).all()
+    : [];
+  const { consent: _active, ...sensitive } = findSensitive(db, residentId);
+  return {
+    resident: {
+      name: resident.name,
+      email: resident.email,
+      phone: resident.phone,
+      locale: resident.locale,
+      street: resident.street,
+      houseNumber: resident.houseNumber,
+      postcode: resident.postcode,
+      complex: resident.complex,
+      neighbourhood: resident.neighbourhood,
+      adults: resident.adults,
+      children: resident.children,
+      householdNames: resident.householdNames,
+      languages: resident.languages,
+      keepSensitive: resident.keepSensitive,
+      createdAt: resident.createdAt,
+    },
+    sensitive,
+    consents: consentRows,
+    answers,
+    mails,
+  };
+}
+export type ResidentDataBundle = NonNullable<ReturnType<typeof residentDataBundle>>;
+
+/** Records that a resident's data was viewed or downloaded (by themselves or by staff on request). */
+export function recordDataAccess(db: Db, residentId: number, action: 'residents.data_viewed' | 'residents.data_downloaded', actorUserId: number | null, now: Date): void {
+  recordAudit(db, { actorUserId, action, objectType: 'resident', objectId: residentId }, now);
+}
+
+/**
+ * Deletes a resident: personal data, sensitive data, consents, links and the mails to their
+ * address go; their answers stay as anonymous counts (resident_id becomes null). Seats they held
+ * for coming dinners are released and given to the waiting list. The audit log keeps only the id.
+ */
+export function deleteResident(db: Db, mailer: Mailer, settings: RsvpSettings, residentId: number, actorUserId: number | null, now: Date): boolean {
+  return writeTransaction(db, (tx) => {
+    const resident = tx.select({ id: residents.id, email: residents.email }).from(residents).where(eq(residents.id, residentId)).get();
+    if (!resident) return false;
+    const upcoming = tx
+      .select({ id: rsvps.id, dinnerId: rsvps.dinnerId })
+      .from(rsvps)
+      .innerJoin(dinners, eq(dinners.id, rsvps.dinnerId))
+      .where(and(eq(rsvps.residentId, residentId), inArray(rsvps.status, ['confirmed', 'waiting']), sql`${dinners.startsAt} > ${now.getTime()}`))
+      .all();
+    for (const row of upcoming) {
+      tx.update(rsvps).set({ status: 'cancelled', waitSeq: null, updatedAt: now }).where(eq(rsvps.id, row.id)).run();
+    }
+    if (resident.email) {
+      tx.delete(outbox).where(eq(outbox.toAddress, resident.email)).run();
+      tx.delete(joinRequests).where(eq(joinRequests.email, resident.email)).run();
+    }
+    tx.delete(residents).where(eq(residents.id, residentId)).run();
+    for (const row of upcoming) {
+      const dinner = findDinnerForRsvp(tx, row.dinnerId);
+      if (dinner && dinner.status === 'published') promoteWaiting(tx, mailer, settings, dinner, now);
+    }
+    recordAudit(tx, { actorUserId, action: 'residents.deleted', objectType: 'resident', objectId: residentId }, now);
+    return true;
+  });
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The retention job: removes sensitive data a configured number of days after the resident's last
+ * dinner (or after they were added, if they never came) unless they chose to keep it, and deletes
+ * expired links and unconfirmed join requests. Returns how many residents' sensitive data went.
+ */
+export function purgeExpiredData(db: Db, now: Date, retentionDays: number): { sensitivePurged: number } {
+  const cutoff = now.getTime() - retentionDays * DAY_MS;
+  return writeTransaction(db, (tx) => {
+    const stale = tx
+      .select({ id: residents.id })
+      .from(residents)
+      .where(and(eq(residents.keepSensitive, false), sql`coalesce(${residents.lastDinnerAt}, ${residents.createdAt}) < ${cutoff}`))
+      .all()
+      .map((row) => row.id);
+    let sensitivePurged = 0;
+    for (let i = 0; i < stale.length; i += 500) {
+      const ids = stale.slice(i, i + 500);
+      sensitivePurged += tx
+        .delete(residentSensitive)
+        .where(
+          and(
+            inArray(residentSensitive.residentId, ids),
+            or(isNotNull(residentSensitive.diets), isNotNull(residentSensitive.dietOther), isNotNull(residentSensitive.access), isNotNull(residentSensitive.accessOther), isNotNull(residentSensitive.background), isNotNull(residentSensitive.backgroundText)),
+          ),
+        )
+        .run().changes;
+      tx.delete(residentSensitive).where(inArray(residentSensitive.residentId, ids)).run();
+    }
+    tx.delete(rsvpLinks).where(lt(rsvpLinks.expiresAt, now)).run();
+    tx.delete(residentTokens).where(lt(residentTokens.expiresAt, now)).run();
+    tx.delete(joinRequests).where(lt(joinRequests.expiresAt, now)).run();
+    if (sensitivePurged > 0) recordAudit(tx, { actorUserId: null, action: 'residents.sensitive_purged', details: { residents: sensitivePurged } }, now);
+    return { sensitivePurged };
+  });
+}

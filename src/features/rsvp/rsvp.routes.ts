@@ -1,0 +1,239 @@
+import { Router, type Request, type Response } from 'express';
+import type { i18n as I18nInstance } from 'i18next';
+import type { AppDeps } from '../../app.ts';
+import { LANGUAGE_COOKIE } from '../../app.ts';
+import { isLocale, LOCALES, textDirection, type Locale } from '../../i18n/i18n.ts';
+import { formatDateTime } from '../../lib/dates.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { parseForm, type FieldErrors } from '../../lib/forms.ts';
+import { formValues, parseId, setFlash } from '../../lib/http.ts';
+import { newToken } from '../../lib/tokens.ts';
+import { deleteResident, recordDataAccess, residentDataBundle } from '../residents/privacy.service.ts';
+import { SensitiveForm } from '../residents/residents.forms.ts';
+import { ACCESS_TAGS, BACKGROUND_CHOICES, CONSENT_PURPOSES, DIET_TAGS } from '../residents/residents.schema.ts';
+import { findResident, findSensitive, saveSensitive, setKeepSensitive, withdrawConsents } from '../residents/residents.service.ts';
+import { AnswerForm, JoinForm, NewLinkForm } from './rsvp.forms.ts';
+import { confirmJoinRequest, findJoinRequest, requestToJoin, sendFreshLinks } from './join.service.ts';
+import {
+  answerRsvp,
+  answerWindow,
+  findDinnerForRsvp,
+  findLinkScope,
+  findRsvpByDinnerAndResident,
+  venueLine,
+  waitingPosition,
+  type DinnerForRsvp,
+  type RsvpSettings,
+} from './rsvp.service.ts';
+
+/** Resident pages speak the resident's language unless they picked another one in the switcher. */
+export function useResidentLocale(req: Request, res: Response, i18n: I18nInstance, preferred: string | null): void {
+  res.locals.offeredLocales = LOCALES;
+  if (isLocale(req.cookies?.[LANGUAGE_COOKIE])) return;
+  if (!isLocale(preferred)) return;
+  res.locals.locale = preferred;
+  res.locals.dir = textDirection(preferred);
+  res.locals.t = i18n.getFixedT(preferred);
+}
+
+export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, backgroundChoices: BACKGROUND_CHOICES, purposes: CONSENT_PURPOSES };
+
+/** Personal-link pages for residents: answer, change, cancel, see and delete their data. No account needed. */
+export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
+  const router = Router();
+  const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
+
+  function expired(res: Response, status = 410): void {
+    res.locals.offeredLocales = LOCALES;
+    res.status(status).render('rsvp/link-expired', { values: {}, errors: {} });
+  }
+
+  /** The link's resident and dinner, or null after answering the generic 410 page. */
+  function scope(req: Request, res: Response) {
+    const link = findLinkScope(db, req.params.token, now());
+    const resident = link ? findResident(db, link.residentId) : undefined;
+    const dinner = link ? findDinnerForRsvp(db, link.dinnerId) : undefined;
+    if (!link || !resident || !dinner) {
+      expired(res);
+      return null;
+    }
+    useResidentLocale(req, res, i18n, resident.locale);
+    return { resident, dinner, token: String(req.params.token) };
+  }
+
+  function dinnerView(dinner: DinnerForRsvp, locale: Locale) {
+    return {
+      title: dinner.title,
+      description: dinner.description,
+      when: formatDateTime(dinner.startsAt, config.timeZone, locale),
+      where: venueLine(dinner),
+      deadline: formatDateTime(dinner.rsvpDeadline, config.timeZone, locale),
+      window: answerWindow(dinner, now()),
+    };
+  }
+
+  function renderAnswerPage(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, status: number, values: Record<string, string> | null, errors: FieldErrors) {
+    const { resident, dinner, token } = ctx;
+    const rsvp = findRsvpByDinnerAndResident(db, dinner.id, resident.id);
+    const sensitive = findSensitive(db, resident.id);
+    const defaults: Record<string, string> = {
+      people: String(rsvp && rsvp.people > 0 ? rsvp.people : resident.adults + resident.children),
+      answer: rsvp?.status === 'declined' || rsvp?.status === 'cancelled' ? 'no' : 'yes',
+      dietOther: sensitive.dietOther,
+      accessOther: sensitive.accessOther,
+      background: sensitive.background,
+      backgroundText: sensitive.backgroundText,
+      diets: sensitive.diets.join(','),
+      access: sensitive.access.join(','),
+      consentDiet: sensitive.consent.diet ? 'on' : '',
+      consentAccess: sensitive.consent.access ? 'on' : '',
+      consentBackground: sensitive.consent.background ? 'on' : '',
+    };
+    res.status(status).render('rsvp/answer', {
+      ...sensitiveChoices,
+      token,
+      name: resident.name,
+      dinner: dinnerView(dinner, res.locals.locale),
+      rsvp: rsvp ? { status: rsvp.status, people: rsvp.people, position: rsvp.status === 'waiting' && rsvp.waitSeq ? waitingPosition(db, dinner.id, rsvp.waitSeq) : null } : null,
+      key: newToken(),
+      values: values ?? defaults,
+      errors,
+    });
+  }
+
+  router.get('/r/:token', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    renderAnswerPage(res, ctx, 200, null, {});
+  });
+
+  router.post('/r/:token', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const answer = parseForm(AnswerForm, req.body);
+    const sensitive = parseForm(SensitiveForm, req.body);
+    if (!answer.ok || !sensitive.ok) {
+      renderAnswerPage(res, ctx, 422, formValues(req.body), { ...(answer.ok ? {} : answer.errors), ...(sensitive.ok ? {} : sensitive.errors) });
+      return;
+    }
+    const window = answerWindow(ctx.dinner, now());
+    if (window !== 'open') throw new AppError(409, 'answers_closed', window === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
+    db.transaction((tx) => saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now()));
+    const result = answerRsvp(db, mailer, settings, ctx.dinner.id, ctx.resident.id, answer.data, { source: 'invitation', actorUserId: null }, now());
+    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
+    res.redirect(303, `/r/${ctx.token}`);
+  });
+
+  router.post('/r/:token/cancel', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const result = answerRsvp(db, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now());
+    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
+    res.redirect(303, `/r/${ctx.token}`);
+  });
+
+  router.get('/r/:token/data', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const bundle = residentDataBundle(db, ctx.resident.id)!;
+    res.render('rsvp/data', { token: ctx.token, bundle, consent: findSensitive(db, ctx.resident.id).consent });
+  });
+
+  router.post('/r/:token/data/download', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const bundle = residentDataBundle(db, ctx.resident.id)!;
+    recordDataAccess(db, ctx.resident.id, 'residents.data_downloaded', null, now());
+    res.attachment('aanschuiftafel-my-data.json');
+    res.type('application/json').send(JSON.stringify(bundle, null, 2));
+  });
+
+  router.post('/r/:token/consents/withdraw', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const purpose = req.body?.purpose;
+    const purposes = CONSENT_PURPOSES.filter((p) => purpose === 'all' || purpose === p);
+    if (purposes.length === 0) throw new AppError(400, 'bad_purpose', 'errors.badRequest');
+    withdrawConsents(db, ctx.resident.id, purposes, null, now());
+    setFlash(res, { kind: 'success', key: 'rsvp:data.withdrawn' });
+    res.redirect(303, `/r/${ctx.token}/data`);
+  });
+
+  router.post('/r/:token/keep', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    setKeepSensitive(db, ctx.resident.id, req.body?.keep === 'yes', now());
+    setFlash(res, { kind: 'success', key: 'rsvp:data.keepSaved' });
+    res.redirect(303, `/r/${ctx.token}/data`);
+  });
+
+  router.get('/r/:token/delete', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    res.render('rsvp/delete', { token: ctx.token });
+  });
+
+  router.post('/r/:token/delete', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    deleteResident(db, mailer, settings, ctx.resident.id, null, now());
+    res.locals.offeredLocales = LOCALES;
+    res.render('rsvp/deleted');
+  });
+
+  router.post('/r-new-link', (req, res) => {
+    res.locals.offeredLocales = LOCALES;
+    const form = parseForm(NewLinkForm, req.body);
+    if (!form.ok) {
+      res.status(422).render('rsvp/link-expired', { values: formValues(req.body), errors: form.errors });
+      return;
+    }
+    sendFreshLinks(db, mailer, settings, form.data.email, now());
+    res.render('rsvp/link-sent');
+  });
+
+  // Public dinners: the join form for residents who were not invited.
+  router.get('/dinners/:id/join', (req, res) => {
+    const dinner = joinableDinner(parseId(req.params.id));
+    res.locals.offeredLocales = LOCALES;
+    res.render('rsvp/join', { ...sensitiveChoices, dinner: { id: dinner.id, ...dinnerView(dinner, res.locals.locale) }, values: { people: '1' }, errors: {} });
+  });
+
+  router.post('/dinners/:id/join', (req, res) => {
+    const dinner = joinableDinner(parseId(req.params.id));
+    res.locals.offeredLocales = LOCALES;
+    const form = parseForm(JoinForm, req.body);
+    if (!form.ok) {
+      res.status(422).render('rsvp/join', { ...sensitiveChoices, dinner: { id: dinner.id, ...dinnerView(dinner, res.locals.locale) }, values: formValues(req.body), errors: form.errors });
+      return;
+    }
+    requestToJoin(db, mailer, settings, dinner, form.data, res.locals.locale, now());
+    res.render('rsvp/join-sent', { email: form.data.email });
+  });
+
+  // The mailed confirmation link shows a page; only its button (POST) confirms (mail scanners open links).
+  router.get('/join/:token', (req, res) => {
+    res.locals.offeredLocales = LOCALES;
+    const request = findJoinRequest(db, req.params.token, now());
+    if (!request) return expired(res);
+    useResidentLocale(req, res, i18n, request.locale);
+    res.render('rsvp/join-confirm', { token: req.params.token, title: request.dinnerTitle, email: request.email });
+  });
+
+  router.post('/join/:token', (req, res) => {
+    res.locals.offeredLocales = LOCALES;
+    const result = confirmJoinRequest(db, mailer, settings, i18n, req.params.token, now());
+    if (!result) return expired(res);
+    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
+    res.redirect(303, `/r/${result.token}`);
+  });
+
+  function joinableDinner(id: number | null): DinnerForRsvp {
+    const dinner = id ? findDinnerForRsvp(db, id) : undefined;
+    if (!dinner || dinner.visibility !== 'public' || dinner.status === 'draft') throw notFound();
+    if (answerWindow(dinner, now()) !== 'open') throw new AppError(409, 'answers_closed', dinner.status === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
+    return dinner;
+  }
+
+  return router;
+}
