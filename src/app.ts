@@ -13,6 +13,7 @@ import { healthRouter } from './features/health/health.routes.ts';
 import { homeRouter } from './features/home/home.routes.ts';
 import { languageRouter } from './features/language/language.routes.ts';
 import { mailboxRouter } from './features/mail/mailbox.routes.ts';
+import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
 import { schedulingRouter } from './features/scheduling/scheduling.routes.ts';
 import type { Mailer } from './features/mail/outbox.service.ts';
 import { DEFAULT_LOCALE, STAFF_LOCALES, isLocale, textDirection } from './i18n/i18n.ts';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(accountsRouter(deps));
   app.use(mailboxRouter(deps));
   app.use(schedulingRouter(deps));
+  app.use(rsvpRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
   app.use(errorHandler);
