@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import cookieParser from 'cookie-parser';
 import { doubleCsrf } from 'csrf-csrf';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
@@ -71,7 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter(deps));
 
   app.use(cookieParser(config.sessionSecret));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000 }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000, verify: rejectInvalidUtf8 }));
   app.use(noStore);
   app.use(loadUser(deps));
   app.use(chooseLocale(deps));
@@ -103,6 +104,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
   app.use(errorHandler);
   return app;
+}
+
+/** Bytes that are not UTF-8 would be stored as U+FFFD: refuse the whole form instead (test plan D5). */
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw new AppError(400, 'invalid_encoding', 'errors.badRequest');
 }
 
 /** Pages carry personal data or per-visitor tokens: never store them in shared caches. */
