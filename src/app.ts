@@ -14,6 +14,7 @@ import { healthRouter } from './features/health/health.routes.ts';
 import { homeRouter } from './features/home/home.routes.ts';
 import { languageRouter } from './features/language/language.routes.ts';
 import { mailboxRouter } from './features/mail/mailbox.routes.ts';
+import { notesRouter } from './features/notes/notes.routes.ts';
 import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
 import { schedulingRouter } from './features/scheduling/scheduling.routes.ts';
 import type { Mailer } from './features/mail/outbox.service.ts';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(mailboxRouter(deps));
   app.use(schedulingRouter(deps));
   app.use(rsvpRouter(deps));
+  app.use(notesRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
   app.use(errorHandler);

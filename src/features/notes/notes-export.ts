@@ -1,0 +1,93 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+
+// Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
+// hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
+
+export type Cell = string | number | null;
+export type ExportColumn<R> = { header: string; value: (row: R) => Cell };
+
+/** The characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection), plus NUL. */
+const FORMULA_START = /^[=+\-@\t\r\0]/;
+
+/**
+ * Neutralises a text cell for spreadsheets: a value starting with =, +, -, @, tab, CR or NUL gets
+ * a leading apostrophe, so Excel and LibreOffice show it as text instead of running it.
+ * A phone number "+31 6 …" becomes "'+31 6 …": the digits stay, the apostrophe is documented.
+ */
+export function neutraliseCell(value: Cell): Cell {
+  if (typeof value !== 'string') return value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function toRecord<R>(columns: ExportColumn<R>[], row: R, neutralise: boolean): Cell[] {
+  const record: Cell[] = [];
+  for (const column of columns) {
+    const value = column.value(row);
+    record.push(neutralise ? neutraliseCell(value) : value);
+  }
+  return record;
+}
+
+function* csvRecords<R>(columns: ExportColumn<R>[], rows: Iterable<R>): Generator<Cell[]> {
+  yield columns.map((column) => neutraliseCell(column.header));
+  for (const row of rows) yield toRecord(columns, row, true);
+}
+
+/**
+ * Writes CSV (RFC 4180 quoting, UTF-8 with BOM so Excel picks the encoding, CRLF line ends) to out.
+ * Streams with back-pressure: the next row is read only when the previous one was taken.
+ */
+export async function writeCsv<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable): Promise<void> {
+  const stringifier = stringify({ bom: true, record_delimiter: 'windows', cast: { number: (n) => String(n) } });
+  await pipeline(Readable.from(csvRecords(columns, rows)), stringifier, out);
+}
+
+/**
+ * Writes JSON: an array of objects keyed by the column keys. No neutralisation (JSON is not run by a
+ * spreadsheet); written row by row so memory stays flat.
+ */
+export async function writeJson<R>(columns: (ExportColumn<R> & { key: string })[], rows: Iterable<R>, out: Writable): Promise<void> {
+  function* chunks(): Generator<string> {
+    yield '[';
+    let first = true;
+    let buffer = '';
+    for (const row of rows) {
+      const record: Record<string, Cell> = {};
+      for (const column of columns) record[column.key] = column.value(row);
+      buffer += (first ? '\n' : ',\n') + JSON.stringify(record);
+      first = false;
+      // Hand over in batches: one chunk per row would make the stream machinery the bottleneck.
+      if (buffer.length > 64_000) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    yield `${buffer}\n]\n`;
+  }
+  await pipeline(Readable.from(chunks()), out);
+}
+
+/**
+ * Writes an XLSX workbook with one sheet through exceljs's streaming writer: each row is committed
+ * (and zipped out) as soon as it is written. Text cells are neutralised like the CSV, because a
+ * spreadsheet re-evaluates a cell once somebody edits it.
+ */
+export async function writeXlsx<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable, sheetName = 'Notes'): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
+  const header = sheet.addRow(columns.map((column) => neutraliseCell(column.header)));
+  header.font = { bold: true };
+  header.commit();
+  let written = 0;
+  for (const row of rows) {
+    sheet.addRow(toRecord(columns, row, true)).commit();
+    written += 1;
+    // Let the zip stream drain now and then, so rows do not pile up in memory.
+    if (written % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  sheet.commit();
+  await workbook.commit();
+}
