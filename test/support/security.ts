@@ -26,14 +26,19 @@ export type Credentials = { cookie: string; csrf: string };
  * an account never spoils the next check.
  */
 export async function credentialsFor(app: Express, db: Db, actor: Actor, actors: Record<StaffActor, User>, now: Date): Promise<Credentials> {
-  const session = actor === 'anonymous' ? '' : `sid=${createSession(db, actors[actor].id, now)}`;
+  return credentialsForUser(app, db, actor === 'anonymous' ? null : actors[actor].id, now);
+}
+
+/** A fresh session for any account (null: anonymous) with a valid CSRF token and cookie. */
+export async function credentialsForUser(app: Express, db: Db, userId: number | null, now: Date): Promise<Credentials> {
+  const session = userId === null ? '' : `sid=${createSession(db, userId, now)}`;
   for (const page of ['/', '/login']) {
     const res = await request(app).get(page).set('Cookie', session);
     const token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1];
     const csrfCookie = setCookies(res).find((c) => /^(__Host-)?csrf=/.test(c))?.split(';')[0];
     if (token && csrfCookie) return { cookie: [session, csrfCookie].filter(Boolean).join('; '), csrf: token };
   }
-  throw new Error(`credentialsFor(${actor}): no page with a CSRF token found at / or /login`);
+  throw new Error(`credentialsForUser(${userId}): no page with a CSRF token found at / or /login`);
 }
 
 export function setCookies(res: request.Response): string[] {
