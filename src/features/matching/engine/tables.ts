@@ -555,6 +555,10 @@ const SAMPLED_SWAP_TABLES = 12;
 const FULL_MOVE_LIMIT = 96;
 const SAMPLED_MOVE_TABLES = 40;
 const CONSTRUCTION_SAMPLE = 64;
+/** Chance of keeping a round that made the soft levels worse, and how many rounds without a
+ * new best the walk may wander before it returns to the best plan. */
+const WALK_PROBABILITY = 0.05;
+const RESTART_AFTER = 100;
 
 /**
  * Queue-driven first-improvement local search. Each popped party takes its best improving
@@ -668,10 +672,11 @@ function difficultyOrder(m: TablesModel, rng: Rng): number[] {
  * least (background, history, signals), opening a new table only while there are still
  * enough people left to fill every open table up to minPerTable.
  */
-function constructGreedy(st: SeatingState, rng: Rng): void {
+function constructGreedy(st: SeatingState, rng: Rng, shuffled = false): void {
   const { m } = st;
   st.loadAssignment(null);
   const order = difficultyOrder(m, rng);
+  if (shuffled) rng.shuffle(order);
   let remainingPeople = m.people;
   let openTables = 0;
   for (const P of order) {
@@ -900,6 +905,12 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   }
   localSearch(st, queue, inQueue, rng, deadline, clock);
 
+  let best = totalsOf(st);
+  const bestAssignment = Int32Array.from(st.tableOf);
+  let overall = best;
+  const overallAssignment = Int32Array.from(st.tableOf);
+  // small dinners are cheap to search: a few independent restarts make the optimum likely
+  let restartsLeft = m.K <= 40 ? 3 : m.K <= 100 ? 1 : 0;
   let rounds = 0;
   let stall = 0;
   let stoppedBy: SearchReport['stoppedBy'] = 'rounds';
@@ -912,8 +923,27 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
       break;
     }
     if (stall >= maxStall) {
-      stoppedBy = 'stall';
-      break;
+      if (restartsLeft === 0) {
+        stoppedBy = 'stall';
+        break;
+      }
+      // independent restart from a shuffled construction; the overall best is kept
+      restartsLeft--;
+      if (totalsLess(best, overall)) {
+        overall = best;
+        overallAssignment.set(bestAssignment);
+      }
+      constructGreedy(st, rng, true);
+      queue.length = 0;
+      for (let P = 0; P < m.K; P++) {
+        queue.push(P);
+        inQueue[P] = 1;
+      }
+      localSearch(st, queue, inQueue, rng, deadline, clock);
+      best = totalsOf(st);
+      bestAssignment.set(st.tableOf);
+      stall = 0;
+      continue;
     }
     if (st.evaluations > maxEvaluations) {
       stoppedBy = 'effort';
@@ -970,15 +1000,26 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     queue.length = 0;
     st.undoLog = null;
     const after = totalsOf(st);
-    if (totalsLess(after, before)) {
+    if (totalsLess(after, best)) {
+      best = after;
+      bestAssignment.set(st.tableOf);
       stall = 0;
     } else {
       stall++;
-      if (totalsLess(before, after)) {
+      // a plan worse on the soft levels only is kept now and then (a short random walk
+      // across plateaus); anything else that got worse is undone
+      const keepWorse = after.h === before.h && rng.next() < WALK_PROBABILITY;
+      if (totalsLess(before, after) && !keepWorse) {
         for (let i = undo.length - 2; i >= 0; i -= 2) st.move(undo[i]!, undo[i + 1]!);
       }
+      if (stall % RESTART_AFTER === 0 && totalsLess(best, totalsOf(st))) st.loadAssignment(bestAssignment);
     }
   }
+  if (totalsLess(best, overall)) {
+    overall = best;
+    overallAssignment.set(bestAssignment);
+  }
+  if (totalsLess(overall, totalsOf(st))) st.loadAssignment(overallAssignment);
   repairMinimum(st, rng, deadline + 1e9, clock);
   if (st.hard() > baselineHard) {
     // never seat fewer than the first-fit baseline: polish it and keep the better plan
