@@ -109,14 +109,18 @@ export function checkCandidate(rules: VenueRules, bookings: Booking[], candidate
     const earliestStart = toLocal(booking.endsAt + cleanupMs + setupMs, timeZone);
     const latestEnd = toLocal(booking.startsAt - setupMs - cleanupMs, timeZone);
     const latestStartMs = booking.startsAt - setupMs - cleanupMs - duration;
-    add('venue_booked', 'startTime', 'scheduling:conflicts.booked', {
+    // Say how to fix it: a later start, an earlier end, or (neither fits that day) another day or venue.
+    const canStartLater = earliestStart.date === date;
+    const canEndEarlier = latestEnd.date === date && latestStartMs > now.getTime();
+    const variant = canStartLater && canEndEarlier ? 'booked' : canStartLater ? 'bookedStartLater' : canEndEarlier ? 'bookedEndEarlier' : 'bookedOtherDay';
+    add('venue_booked', 'startTime', `scheduling:conflicts.${variant}`, {
       other: booking.title,
       otherFrom: toLocal(booking.startsAt, timeZone).time,
       otherUntil: toLocal(booking.endsAt, timeZone).time,
       setup: rules.setupMinutes,
       cleanup: rules.cleanupMinutes,
-      earliest: earliestStart.date === date ? earliestStart.time : '—',
-      latestEnd: latestEnd.date === date && latestStartMs > now.getTime() ? latestEnd.time : '—',
+      earliest: earliestStart.time,
+      latestEnd: latestEnd.time,
     });
   }
 

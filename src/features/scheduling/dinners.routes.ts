@@ -113,6 +113,7 @@ export function dinnersRouter({ db, config, now, mailer }: AppDeps): Router {
         previous: grid ? query({ date: `${grid.previousMonth}-01` }) : query({ date: week!.previous }),
         next: grid ? query({ date: `${grid.nextMonth}-01` }) : query({ date: week!.next }),
         today: query({ date: today }),
+        forMonth: (month: string) => query({ date: `${month}-01` }),
       },
     });
   });

@@ -70,8 +70,8 @@ function buildOccurrence(date: string, seriesDate: string | null, startTime: str
   const start = resolveLocalTime(date, startTime, timeZone);
   const end = resolveLocalTime(date, endTime, timeZone);
   for (const [field, resolved, time] of [['startTime', start, startTime], ['endTime', end, endTime]] as const) {
-    if (resolved.kind === 'nonexistent') return { field, key: 'scheduling:errors.timeNonexistent', values: { date, time } };
-    if (resolved.kind === 'ambiguous') return { field, key: 'scheduling:errors.timeAmbiguous', values: { date, time } };
+    if (resolved.kind === 'nonexistent') return { field, key: 'scheduling:conflicts.timeNonexistent', values: { date, time } };
+    if (resolved.kind === 'ambiguous') return { field, key: 'scheduling:conflicts.timeAmbiguous', values: { date, time } };
   }
   if (start.kind !== 'exact' || end.kind !== 'exact') throw new Error('unreachable');
   return { localDate: date, seriesDate, startsAt: start.instant, endsAt: end.instant, rsvpDeadline: instantAtOrAfter(addDays(date, -deadline.daysBefore), deadline.time, timeZone) };
@@ -139,7 +139,7 @@ export function planNewDinners(tx: DbOrTx, input: NewDinnerInput, now: Date, tim
   if (rule && occurrences.length === 0 && timeProblems.length === 0) throw new PlanningError({ repeat: ['scheduling:errors.allSkipped'] }, [], skipped);
   if (!rule && timeProblems.length > 0) {
     const problem = timeProblems[0]!;
-    throw new PlanningError({ [problem.field]: [problem.key] }, timeProblems);
+    throw new PlanningError({ [problem.field]: [problem.key.replace(':conflicts.', ':errors.')] }, timeProblems);
   }
   const capacity = input.capacity ?? venue.capacity;
   const problems = [...timeProblems, ...checkAll(tx, rules, occurrences, capacity, now, timeZone, [])];
@@ -300,7 +300,7 @@ export function updateDinner(db: Db, mailer: Mailer, dinnerId: number, input: Ed
     }
     if (affected.length === 1 && timeProblems.length > 0) {
       const problem = timeProblems[0]!;
-      throw new PlanningError({ [problem.field]: [problem.key] }, timeProblems);
+      throw new PlanningError({ [problem.field]: [problem.key.replace(':conflicts.', ':errors.')] }, timeProblems);
     }
     const problems = [
       ...timeProblems,

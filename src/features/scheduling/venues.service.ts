@@ -159,7 +159,7 @@ export function loadBookings(db: DbOrTx, venueId: number, from: Date, until: Dat
 export type VenueMatch = {
   venue: Pick<Venue, 'id' | 'name' | 'address' | 'neighbourhood' | 'capacity' | 'kitchen' | 'stepFree' | 'accessibleToilet' | 'hearingLoop' | 'parking'>;
   accessibleTables: number;
-  slots: Array<{ date: string; from: string; until: string }>;
+  slots: Array<{ date: string; from: string; until: string; endTime: string }>;
   slotCount: number;
 };
 
@@ -191,7 +191,7 @@ export function findVenues(db: DbOrTx, input: FindVenueInput, now: Date, timeZon
       if (date < today.date) continue;
       const notBefore = Math.max(input.notBefore ? Number(input.notBefore.slice(0, 2)) * 60 + Number(input.notBefore.slice(3)) : 0, date === today.date ? today.minutes + 1 : 0);
       for (const slot of freeSlotsOn(rules, bookings, date, input.duration, timeZone, notBefore)) {
-        slots.push({ date, from: timeOfMinutes(slot.from), until: timeOfMinutes(slot.until) });
+        slots.push({ date, from: timeOfMinutes(slot.from), until: timeOfMinutes(slot.until), endTime: timeOfMinutes(slot.from + input.duration) });
       }
     }
     if (slots.length === 0) continue;
