@@ -16,6 +16,8 @@ import { languageRouter } from './features/language/language.routes.ts';
 import { mailboxRouter } from './features/mail/mailbox.routes.ts';
 import { notesRouter } from './features/notes/notes.routes.ts';
 import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
+import { rsvpAdminRouter } from './features/rsvp/rsvp-admin.routes.ts';
+import { residentsRouter } from './features/residents/residents.routes.ts';
 import { schedulingRouter } from './features/scheduling/scheduling.routes.ts';
 import type { Mailer } from './features/mail/outbox.service.ts';
 import { DEFAULT_LOCALE, STAFF_LOCALES, isLocale, textDirection } from './i18n/i18n.ts';
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(mailboxRouter(deps));
   app.use(schedulingRouter(deps));
   app.use(rsvpRouter(deps));
+  app.use(rsvpAdminRouter(deps));
+  app.use(residentsRouter(deps));
   app.use(notesRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
