@@ -413,3 +413,28 @@ export function promoteWaitingList(db: Db, mailer: Mailer, settings: RsvpSetting
     return promoteWaiting(tx, mailer, settings, dinner, now);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Read models for staff pages
+
+/** Published dinners that have not started: the ones staff can register answers for. */
+export function listOpenDinners(db: DbOrTx, now: Date) {
+  return db
+    .select({ id: dinners.id, title: dinners.title, startsAt: dinners.startsAt })
+    .from(dinners)
+    .where(and(eq(dinners.status, 'published'), gt(dinners.startsAt, now)))
+    .orderBy(asc(dinners.startsAt))
+    .limit(100)
+    .all();
+}
+
+/** A resident's answers, newest dinner first, for the staff page. */
+export function listResidentAnswers(db: DbOrTx, residentId: number) {
+  return db
+    .select({ dinnerId: dinners.id, title: dinners.title, startsAt: dinners.startsAt, status: rsvps.status, people: rsvps.people, source: rsvps.source })
+    .from(rsvps)
+    .innerJoin(dinners, eq(dinners.id, rsvps.dinnerId))
+    .where(eq(rsvps.residentId, residentId))
+    .orderBy(sql`${dinners.startsAt} desc`)
+    .all();
+}

@@ -1,0 +1,171 @@
+import { Router, type Response } from 'express';
+import type { AppDeps } from '../../app.ts';
+import { LOCALES } from '../../i18n/i18n.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { parseForm, type FieldErrors } from '../../lib/forms.ts';
+import { formValues, parseId, setFlash } from '../../lib/http.ts';
+import { newToken } from '../../lib/tokens.ts';
+import { requireRole } from '../auth/auth.middleware.ts';
+import { AnswerForm } from '../rsvp/rsvp.forms.ts';
+import { sensitiveChoices } from '../rsvp/rsvp.routes.ts';
+import { answerRsvp, listOpenDinners, listResidentAnswers, type RsvpSettings } from '../rsvp/rsvp.service.ts';
+import { deleteResident, recordDataAccess, residentDataBundle } from './privacy.service.ts';
+import { ListFilter, ResidentForm, SensitiveForm } from './residents.forms.ts';
+import type { Resident } from './residents.schema.ts';
+import { addResident, findResident, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
+
+const PAGE_SIZE = 50;
+
+/** Organiser and staff pages for residents: list, add, edit, paper consents, answers on behalf, data requests. */
+export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
+  const router = Router();
+  const staff = requireRole('organiser', 'staff', 'admin');
+  const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
+
+  router.get('/admin/residents', staff, (req, res) => {
+    const filter = ListFilter.parse(req.query);
+    const page = Math.max(1, parseId(req.query.page) ?? 1);
+    const { rows, hasMore } = listResidents(db, filter, page, PAGE_SIZE);
+    res.render('residents/list', { residents: rows, filter, page, hasMore, neighbourhoods: listAudienceValues(db).neighbourhoods });
+  });
+
+  // Literal paths before '/admin/residents/:id'.
+  router.get('/admin/residents/new', staff, (_req, res) => {
+    res.render('residents/form', { locales: LOCALES, values: { locale: 'nl', adults: '1', children: '0' }, errors: {} });
+  });
+
+  router.post('/admin/residents', staff, (req, res) => {
+    const form = parseForm(ResidentForm, req.body);
+    const values = formValues(req.body);
+    if (!form.ok) {
+      res.status(422).render('residents/form', { locales: LOCALES, values, errors: form.errors });
+      return;
+    }
+    try {
+      const resident = addResident(db, form.data, res.locals.user!.id, now());
+      setFlash(res, { kind: 'success', key: 'residents:form.created', values: { name: resident.name } });
+      res.redirect(303, `/admin/residents/${resident.id}`);
+    } catch (error) {
+      const field = contactError(error);
+      if (!field) throw error;
+      res.status(422).render('residents/form', { locales: LOCALES, values, errors: { [field]: [(error as AppError).messageKey] } });
+    }
+  });
+
+  function renderShow(res: Response, resident: Resident, status: number, forms: { values?: Record<string, string>; errors?: FieldErrors; sensitiveValues?: Record<string, string>; sensitiveErrors?: FieldErrors; answerValues?: Record<string, string>; answerErrors?: FieldErrors } = {}) {
+    const sensitive = findSensitive(db, resident.id);
+    res.status(status).render('residents/show', {
+      ...sensitiveChoices,
+      locales: LOCALES,
+      resident,
+      values: forms.values ?? residentValues(resident),
+      errors: forms.errors ?? {},
+      sensitiveValues: forms.sensitiveValues ?? {
+        diets: sensitive.diets.join(','),
+        dietOther: sensitive.dietOther,
+        access: sensitive.access.join(','),
+        accessOther: sensitive.accessOther,
+        background: sensitive.background,
+        backgroundText: sensitive.backgroundText,
+        consentDiet: sensitive.consent.diet ? 'on' : '',
+        consentAccess: sensitive.consent.access ? 'on' : '',
+        consentBackground: sensitive.consent.background ? 'on' : '',
+      },
+      sensitiveErrors: forms.sensitiveErrors ?? {},
+      answerValues: forms.answerValues ?? { answer: 'yes', people: String(resident.adults + resident.children) },
+      answerErrors: forms.answerErrors ?? {},
+      dinners: listOpenDinners(db, now()),
+      answers: listResidentAnswers(db, resident.id),
+      key: newToken(),
+    });
+  }
+
+  function loadResident(id: unknown): Resident {
+    const resident = findResident(db, parseId(id) ?? 0);
+    if (!resident) throw notFound();
+    return resident;
+  }
+
+  router.get('/admin/residents/:id', staff, (req, res) => {
+    renderShow(res, loadResident(req.params.id), 200);
+  });
+
+  router.post('/admin/residents/:id', staff, (req, res) => {
+    const resident = loadResident(req.params.id);
+    const form = parseForm(ResidentForm, req.body);
+    if (!form.ok) return renderShow(res, resident, 422, { values: formValues(req.body), errors: form.errors });
+    try {
+      updateResident(db, resident.id, form.data, res.locals.user!.id, now());
+    } catch (error) {
+      const field = contactError(error);
+      if (!field) throw error;
+      return renderShow(res, resident, 422, { values: formValues(req.body), errors: { [field]: [(error as AppError).messageKey] } });
+    }
+    setFlash(res, { kind: 'success', key: 'residents:form.saved' });
+    res.redirect(303, `/admin/residents/${resident.id}`);
+  });
+
+  router.post('/admin/residents/:id/sensitive', staff, (req, res) => {
+    const resident = loadResident(req.params.id);
+    const form = parseForm(SensitiveForm, req.body);
+    if (!form.ok) return renderShow(res, resident, 422, { sensitiveValues: formValues(req.body), sensitiveErrors: form.errors });
+    const actorUserId = res.locals.user!.id;
+    db.transaction((tx) => saveSensitive(tx, resident.id, form.data, { channel: 'paper', locale: resident.locale, actorUserId, i18n }, now()));
+    setFlash(res, { kind: 'success', key: 'residents:show.sensitiveSaved' });
+    res.redirect(303, `/admin/residents/${resident.id}`);
+  });
+
+  router.post('/admin/residents/:id/answer', staff, (req, res) => {
+    const resident = loadResident(req.params.id);
+    const dinnerId = parseId(req.body?.dinnerId);
+    const form = parseForm(AnswerForm, req.body);
+    const errors: FieldErrors = form.ok ? {} : { ...form.errors };
+    if (!dinnerId || !listOpenDinners(db, now()).some((d) => d.id === dinnerId)) errors.dinnerId = ['forms.invalidChoice'];
+    if (!form.ok || errors.dinnerId) return renderShow(res, resident, 422, { answerValues: formValues(req.body), answerErrors: errors });
+    const result = answerRsvp(db, mailer, settings, dinnerId!, resident.id, form.data, { source: 'staff', actorUserId: res.locals.user!.id }, now());
+    setFlash(res, { kind: 'success', key: 'residents:show.answerSaved', values: { status: res.locals.t(`rsvp:statusShort.${result.status}`) } });
+    res.redirect(303, `/admin/residents/${resident.id}`);
+  });
+
+  router.post('/admin/residents/:id/export', staff, (req, res) => {
+    const resident = loadResident(req.params.id);
+    const bundle = residentDataBundle(db, resident.id)!;
+    recordDataAccess(db, resident.id, 'residents.data_downloaded', res.locals.user!.id, now());
+    res.attachment(`resident-${resident.id}.json`);
+    res.type('application/json').send(JSON.stringify(bundle, null, 2));
+  });
+
+  router.post('/admin/residents/:id/delete', staff, (req, res) => {
+    const resident = loadResident(req.params.id);
+    deleteResident(db, mailer, settings, resident.id, res.locals.user!.id, now());
+    setFlash(res, { kind: 'success', key: 'residents:show.deleted' });
+    res.redirect(303, '/admin/residents');
+  });
+
+  return router;
+}
+
+function contactError(error: unknown): 'email' | 'phone' | null {
+  if (!(error instanceof AppError)) return null;
+  if (error.code === 'email_taken') return 'email';
+  if (error.code === 'phone_taken') return 'phone';
+  return null;
+}
+
+function residentValues(resident: Resident): Record<string, string> {
+  return {
+    name: resident.name,
+    email: resident.email ?? '',
+    phone: resident.phone ?? '',
+    locale: resident.locale,
+    street: resident.street,
+    houseNumber: resident.houseNumber,
+    postcode: resident.postcode,
+    complex: resident.complex,
+    neighbourhood: resident.neighbourhood,
+    adults: String(resident.adults),
+    children: String(resident.children),
+    householdNames: resident.householdNames,
+    languages: resident.languages,
+  };
+}
