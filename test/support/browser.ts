@@ -1,0 +1,170 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+import { openDatabase, type Db } from '../../src/db/client.ts';
+import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
+import { createMailer } from '../../src/features/mail/outbox.service.ts';
+import { createOutboxWorker } from '../../src/features/mail/outbox-worker.ts';
+import { createI18n } from '../../src/i18n/i18n.ts';
+import { paths } from '../../src/paths.ts';
+import { testConfig } from './app.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp.ts';
+
+/** Debian's Chromium: CI installs it (.ci/run); playwright's own download is unreachable here. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(CHROMIUM_PATH);
+export const SKIP_MESSAGE = `Browser tests skipped: ${CHROMIUM_PATH} is missing (apt-get install -y chromium; CI installs it).`;
+
+export const SCREENSHOT_DIR = path.join(paths.root, 'test-output', 'screenshots');
+
+/** One headless Chromium per test file; each journey step gets its own context (a fresh profile). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+export type RunningApp = {
+  baseUrl: string;
+  db: Db;
+  smtp: TestSmtpServer;
+  config: Config;
+  /** Waits until the SMTP server has received a mail for this address (the outbox worker delivers it). */
+  waitForMail(to: string, timeoutMs?: number): Promise<ReceivedMail>;
+  close(): Promise<void>;
+};
+
+/**
+ * The whole app as in production, on 127.0.0.1 with a port the OS picks: a database file in a
+ * temp folder, a real SMTP server in-process, and the outbox worker delivering to it over SMTP.
+ */
+export async function startApp(overrides: Partial<Config> = {}): Promise<RunningApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-browser-'));
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const smtp = await startSmtpServer();
+  const config = testConfig({
+    baseUrl,
+    databasePath: path.join(dir, 'app.sqlite'),
+    smtpUrl: `smtp://${smtp.host}:${smtp.port}`,
+    ...overrides,
+  });
+  const db = openDatabase(config.databasePath);
+  const now = () => new Date();
+  const i18n = createI18n();
+  const mailer = createMailer(createMailRenderer({ i18n, baseUrl, cache: true }), baseUrl);
+  const worker = createOutboxWorker({
+    db,
+    transport: nodemailer.createTransport(smtp.transportOptions()),
+    from: config.mailFrom,
+    now,
+    pollMs: 50,
+    log: () => {},
+  });
+  server.on('request', createApp({ db, config, now, i18n, mailer }));
+  worker.start();
+
+  return {
+    baseUrl,
+    db,
+    smtp,
+    config,
+    async waitForMail(to, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const mail = smtp.received.find((m) => m.envelope.to.includes(to));
+        if (mail) return mail;
+        if (Date.now() > deadline) throw new Error(`No mail for ${to} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      await worker.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Saves the page at phone (375 px) and desktop (1280 px) width under test-output/screenshots/. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize();
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${width}.png`), fullPage: true });
+  }
+  if (original) await page.setViewportSize(original);
+}
+
+export type AxeFinding = { page: string; rule: string; impact: string; targets: string[] };
+
+/** axe-core on the page as it is: only serious and critical violations are returned. */
+export async function seriousAxeViolations(page: Page, label: string): Promise<AxeFinding[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ page: label, rule: v.id, impact: v.impact ?? '', targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/**
+ * Runs axe on the current page in Dutch and in English (the staff languages) by switching the
+ * language cookie and reloading, then goes back to the language the page had.
+ */
+export async function axeInBothLanguages(page: Page, baseUrl: string, label: string): Promise<AxeFinding[]> {
+  const findings: AxeFinding[] = [];
+  const original = (await page.locator('html').getAttribute('lang')) ?? 'nl';
+  findings.push(...(await seriousAxeViolations(page, `${label} (${original})`)));
+  const other = original === 'nl' ? 'en' : 'nl';
+  await page.context().addCookies([{ name: 'lang', value: other, url: baseUrl }]);
+  await page.reload();
+  findings.push(...(await seriousAxeViolations(page, `${label} (${other})`)));
+  await page.context().addCookies([{ name: 'lang', value: original, url: baseUrl }]);
+  await page.reload();
+  return findings;
+}
+
+/**
+ * Presses Tab until the element matching `selector` has focus: proof that keyboard users reach
+ * it in the tab order. Fails after `maxTabs` presses.
+ */
+export async function tabTo(page: Page, selector: string, maxTabs = 40): Promise<void> {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    const reached = await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector);
+    if (reached) return;
+  }
+  throw new Error(`Tab never reached ${selector} within ${maxTabs} presses`);
+}
+
+/** Starts keyboard navigation from the top of the document, as after a fresh page load. */
+export async function focusTop(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.getSelection()?.removeAllRanges();
+  });
+  await page.keyboard.press('Escape');
+}
