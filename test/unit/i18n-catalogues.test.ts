@@ -17,6 +17,8 @@ const SHARED_NAMESPACES = ['common', 'mail'];
  */
 const STAFF_ONLY_SECTIONS: Record<string, string[]> = {
   mail: ['password-reset', 'invitation'],
+  // Scheduling: only the public pages (public, access, diets) and the change mails reach residents.
+  scheduling: ['nav', 'fields', 'errors', 'conflicts', 'status', 'kitchen', 'visibility', 'venues', 'venueForm', 'find', 'agenda', 'dinnerForm', 'repeat', 'series', 'manage', 'dinners'],
 };
 
 const RESIDENT_LOCALES = LOCALES.filter((locale) => !STAFF_LOCALES.includes(locale));
