@@ -16,6 +16,7 @@ import { issueUserToken } from '../src/features/auth/auth.service.ts';
 import type { Mailer } from '../src/features/mail/outbox.service.ts';
 import { buildUser } from './support/builders.ts';
 import type { Actor, StaffActor } from './support/security.ts';
+import { buildDinner as buildRsvpDinner } from './support/rsvp-builders.ts';
 
 /**
  * allow: the handler answered (2xx, 3xx other than to /login, 409 or 422);
@@ -81,4 +82,28 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /admin/mail': backOffice('admin'),
   'GET /admin/mail/:id': { ...backOffice('admin'), params: aMail },
   'GET /admin/mail/:id/html': { ...backOffice('admin'), params: aMail },
+
+  // Scheduling (issue 4): organisers and admins plan venues and dinners; the public dinner page and calendar feeds are open.
+  'GET /calendar.ics': everyone(),
+  'GET /venues/:id/calendar.ics': { ...everyone(), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'GET /dinners/:id': { ...everyone(), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  'GET /dinners/:id/calendar.ics': { ...everyone(), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  'GET /venues': backOffice('organiser', 'admin'),
+  'GET /venues/new': backOffice('organiser', 'admin'),
+  'POST /venues': backOffice('organiser', 'admin'),
+  'GET /venues/find': backOffice('organiser', 'admin'),
+  'GET /venues/:id': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'GET /venues/:id/edit': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'POST /venues/:id': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'POST /venues/:id/archive': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'POST /venues/:id/restore': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
+  'GET /agenda': backOffice('organiser', 'admin'),
+  'GET /agenda/dinners/new': backOffice('organiser', 'admin'),
+  'POST /agenda/dinners': backOffice('organiser', 'admin'),
+  'GET /agenda/dinners/:id': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  'GET /agenda/dinners/:id/edit': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  'POST /agenda/dinners/:id': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  'POST /agenda/dinners/:id/cancel': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }), body: () => ({ reason: 'Matrix', scope: 'this' }) },
+  'POST /agenda/dinners/:id/publish': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db, { status: 'draft' }).id }) },
+  'POST /agenda/dinners/:id/complete': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
 };
