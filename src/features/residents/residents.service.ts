@@ -234,6 +234,11 @@ export function saveSensitive(tx: DbOrTx, residentId: number, input: SensitiveIn
     background: wanted.background && input.background ? input.background : null,
     backgroundText: wanted.background && input.backgroundText ? input.backgroundText : null,
   };
+  if (Object.values(values).every((value) => value === null)) {
+    // Nothing (left) to keep: no row at all, rather than a row of empty columns.
+    tx.delete(residentSensitive).where(eq(residentSensitive.residentId, residentId)).run();
+    return;
+  }
   tx.insert(residentSensitive)
     .values({ residentId, ...values, updatedAt: now })
     .onConflictDoUpdate({ target: residentSensitive.residentId, set: { ...values, updatedAt: now } })

@@ -1,0 +1,128 @@
+import { eq } from 'drizzle-orm';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { auditEvents, outbox } from '../../src/db/schema.ts';
+import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
+import { makeTestApp } from '../support/app.ts';
+import { browserAgent, buildUser } from '../support/builders.ts';
+import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+
+async function signedIn(roles: ('organiser' | 'staff' | 'admin')[] = ['organiser']) {
+  const world = makeTestApp();
+  const user = await buildUser(world.db, { roles });
+  const browser = browserAgent(world.app);
+  await browser.signIn(user);
+  return { ...world, user, browser };
+}
+
+describe('POST /agenda/dinners/:id/invite', () => {
+  it('invites a neighbourhood, those who never came first, each in their own language, and skips who was already invited', async () => {
+    const { db, browser } = await signedIn();
+    const earlier = buildDinner(db);
+    const dinner = buildDinner(db);
+    const regular = buildResident(db, { neighbourhood: 'Oost', locale: 'nl' });
+    const newcomer = buildResident(db, { neighbourhood: 'Oost', locale: 'en' });
+    const phoneOnly = buildResident(db, { neighbourhood: 'Oost', email: null, phone: '0612345678' });
+    buildResident(db, { neighbourhood: 'West' });
+    const link = personalLink(db, regular.id, earlier);
+    const resident = browserAgent(browser.agent.app);
+    await resident.get(link);
+    await resident.post(link, { answer: 'yes', people: '1' });
+    await browser.get(`/agenda/dinners/${dinner.id}/invite`);
+
+    const res = await browser.post(`/agenda/dinners/${dinner.id}/invite`, { kind: 'neighbourhood', value: 'Oost', neverCameFirst: 'on', limit: '2' });
+    const again = await browser.post(`/agenda/dinners/${dinner.id}/invite`, { kind: 'neighbourhood', value: 'Oost' });
+
+    expect(res.status).toBe(303);
+    expect(again.status).toBe(303);
+    const invited = db.select().from(rsvps).where(eq(rsvps.dinnerId, dinner.id)).all();
+    expect(invited.map((r) => r.residentId)).toEqual([newcomer.id, phoneOnly.id, regular.id]);
+    const mails = db.select().from(outbox).where(eq(outbox.template, 'rsvp-invitation')).all();
+    expect(mails.map((m) => [m.toAddress, m.locale])).toEqual([
+      [newcomer.email, 'en'],
+      [regular.email, 'nl'],
+    ]);
+    expect(mails[0]!.subject).toContain('Invitation');
+    expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'rsvp.invited')).all()).toHaveLength(2);
+  });
+
+  it('answers 422 naming the field when a neighbourhood is chosen without a value, and invites nobody', async () => {
+    const { db, browser } = await signedIn();
+    const dinner = buildDinner(db);
+    buildResident(db);
+    await browser.get(`/agenda/dinners/${dinner.id}/invite`);
+
+    const res = await browser.post(`/agenda/dinners/${dinner.id}/invite`, { kind: 'neighbourhood', value: '' });
+
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#field-value"');
+    expect(db.select().from(rsvps).all()).toHaveLength(0);
+  });
+});
+
+describe('GET /agenda/dinners/:id/guests', () => {
+  it('shows coming households, the waiting list and a kitchen summary without cultural background, and audits the view', async () => {
+    const { db, app, browser } = await signedIn();
+    const dinner = buildDinner(db, { capacity: 3 });
+    const ali = buildResident(db, { name: 'Ali' });
+    const bea = buildResident(db, { name: 'Bea' });
+    const cas = buildResident(db, { name: 'Cas' });
+    const resident = browserAgent(app);
+    const link = personalLink(db, ali.id, dinner);
+    await resident.get(link);
+    await resident.post(link, { answer: 'yes', people: '2', consentDiet: 'on', diets: ['halal', 'nut_allergy'], consentBackground: 'on', backgroundText: 'Geheime-achtergrond' });
+    await resident.post(personalLink(db, bea.id, dinner), { answer: 'yes', people: '1', consentDiet: 'on', diets: 'halal', consentAccess: 'on', access: 'wheelchair' });
+    await resident.post(personalLink(db, cas.id, dinner), { answer: 'yes', people: '2' });
+
+    const res = await browser.get(`/agenda/dinners/${dinner.id}/guests`);
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('3 van 3 plaatsen');
+    expect(res.text).toMatch(/Halal<\/strong>: 3 personen \(2 huishoudens\)/);
+    expect(res.text).toMatch(/Notenallergie<\/strong>: 2 personen \(1 huishoudens\) — Ali/);
+    expect(res.text).toContain('Bea: Rolstoel');
+    expect(res.text).toContain('Cas (2)');
+    expect(res.text).not.toContain('Geheime-achtergrond');
+    expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'rsvp.guests_viewed')).all()).toHaveLength(1);
+  });
+
+  it('sends anonymous visitors to sign in and answers 404 for an unknown dinner', async () => {
+    const { app, browser } = await signedIn();
+
+    const anonymous = await request(app).get('/agenda/dinners/1/guests');
+    const unknown = await browser.get('/agenda/dinners/999/guests');
+
+    expect(anonymous.status).toBe(302);
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('POST /agenda/dinners/:id/check-in and /walk-in', () => {
+  it('marks a household as arrived and adds a walk-in while seats are free, refusing one that does not fit', async () => {
+    const { db, app, browser } = await signedIn();
+    const dinner = buildDinner(db, { capacity: 4 });
+    const ali = buildResident(db);
+    const resident = browserAgent(app);
+    const link = personalLink(db, ali.id, dinner);
+    await resident.get(link);
+    await resident.post(link, { answer: 'yes', people: '2' });
+    const rsvpId = db.select().from(rsvps).get()!.id;
+    await browser.get(`/agenda/dinners/${dinner.id}/check-in`);
+
+    const arrived = await browser.post(`/agenda/dinners/${dinner.id}/check-in/${rsvpId}`, { value: 'arrived' });
+    const walkIn = await browser.post(`/agenda/dinners/${dinner.id}/walk-in`, { name: 'Buurman Piet', people: '2' });
+    const tooMany = await browser.post(`/agenda/dinners/${dinner.id}/walk-in`, { name: 'Groot gezin', people: '3' });
+    const invalid = await browser.post(`/agenda/dinners/${dinner.id}/walk-in`, { name: '', people: '1' });
+
+    expect(arrived.status).toBe(303);
+    expect(walkIn.status).toBe(303);
+    expect(tooMany.status).toBe(409);
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).toContain('href="#field-name"');
+    const rows = db.select().from(rsvps).all();
+    expect(rows.map((r) => [r.walkInName, r.status, r.people, r.checkIn])).toEqual([
+      [null, 'confirmed', 2, 'arrived'],
+      ['Buurman Piet', 'confirmed', 2, 'arrived'],
+    ]);
+  });
+});
