@@ -17,6 +17,8 @@ import type { Mailer } from '../src/features/mail/outbox.service.ts';
 import { buildUser } from './support/builders.ts';
 import type { Actor, StaffActor } from './support/security.ts';
 import { buildDinner as buildRsvpDinner } from './support/rsvp-builders.ts';
+import { buildAttendee, buildNote, noteLinkPath } from './support/notes-builders.ts';
+import { buildConfirmedRsvp, buildDinner as buildNotesDinner, buildJoinToken, buildResident, personalLink } from './support/rsvp-builders.ts';
 
 /**
  * allow: the handler answered (2xx, 3xx other than to /login, 409 or 422);
@@ -83,6 +85,26 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /admin/mail/:id': { ...backOffice('admin'), params: aMail },
   'GET /admin/mail/:id/html': { ...backOffice('admin'), params: aMail },
 
+  // Notes and ideas (issue 6): organisers capture, staff follow up and export, admins manage themes; residents use links.
+  'GET /notes/dinners': backOffice('organiser', 'staff', 'admin'),
+  'GET /notes/dinners/:dinnerId': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ dinnerId: buildNotesDinner(db).id }) },
+  'POST /notes/dinners/:dinnerId': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ dinnerId: buildNotesDinner(db).id }), body: () => ({ kind: 'story', body: 'Matrix note' }) },
+  'POST /notes/dinners/:dinnerId/report': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ dinnerId: buildNotesDinner(db).id }), body: () => ({ guestCount: '12' }) },
+  'GET /notes': backOffice('staff', 'admin'),
+  'POST /notes/bulk-status': { ...backOffice('staff', 'admin'), body: ({ db }) => ({ ids: String(buildNote(db, buildNotesDinner(db)).id), status: 'planned' }) },
+  'POST /notes/export': { ...backOffice('staff', 'admin'), body: () => ({ format: 'csv' }) },
+  'GET /notes/bundles': backOffice('staff', 'admin'),
+  'GET /notes/:id': { ...backOffice('staff', 'admin'), params: ({ db }) => ({ id: buildNote(db, buildNotesDinner(db)).id }) },
+  'POST /notes/:id/follow-up': { ...backOffice('staff', 'admin'), params: ({ db }) => ({ id: buildNote(db, buildNotesDinner(db)).id }), body: () => ({ status: 'planned' }) },
+  'GET /admin/themes': backOffice('admin'),
+  'POST /admin/themes': { ...backOffice('admin'), body: () => ({ code: `matrix_${Math.random().toString(36).slice(2, 8).replace(/[0-9]/g, 'x')}`, label: 'Matrix' }) },
+  'POST /admin/themes/:id': { ...backOffice('admin'), params: () => ({ id: 1 }), body: () => ({ label: 'Woning', position: '10' }) },
+  'GET /ideas': everyone(),
+  'GET /ideas/n/:neighbourhood': { ...everyone(), params: ({ db }) => ({ neighbourhood: (buildNotesDinner(db), 'Oost') }) },
+  'GET /ideas/t/:token': { ...everyone(), params: ({ db }) => aNoteLinkToken(db) },
+  'POST /ideas/t/:token': { ...everyone(), params: ({ db }) => aNoteLinkToken(db), body: () => ({ kind: 'idea', body: 'Matrix idea' }) },
+  'POST /ideas/t/:token/updates': { ...everyone(), params: ({ db }) => aNoteLinkToken(db), body: () => ({ wanted: 'yes' }) },
+
   // Scheduling (issue 4): organisers and admins plan venues and dinners; the public dinner page and calendar feeds are open.
   'GET /calendar.ics': everyone(),
   'GET /venues/:id/calendar.ics': { ...everyone(), params: ({ db }) => ({ id: buildRsvpDinner(db).venueId }) },
@@ -106,4 +128,53 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'POST /agenda/dinners/:id/cancel': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }), body: () => ({ reason: 'Matrix', scope: 'this' }) },
   'POST /agenda/dinners/:id/publish': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db, { status: 'draft' }).id }) },
   'POST /agenda/dinners/:id/complete': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildRsvpDinner(db).id }) },
+  // Residents and RSVP (issue 5): residents act through personal links; organisers, staff and admins manage.
+  'GET /r/:token': { ...everyone(), params: aPersonalLink },
+  'POST /r/:token': { ...everyone(), params: aPersonalLink, body: () => ({ answer: 'yes', people: '1' }) },
+  'POST /r/:token/cancel': { ...everyone(), params: aPersonalLink },
+  'GET /r/:token/data': { ...everyone(), params: aPersonalLink },
+  'POST /r/:token/data/download': { ...everyone(), params: aPersonalLink },
+  'POST /r/:token/consents/withdraw': { ...everyone(), params: aPersonalLink, body: () => ({ purpose: 'all' }) },
+  'POST /r/:token/keep': { ...everyone(), params: aPersonalLink, body: () => ({ keep: 'yes' }) },
+  'GET /r/:token/delete': { ...everyone(), params: aPersonalLink },
+  'POST /r/:token/delete': { ...everyone(), params: aPersonalLink },
+  'POST /r-new-link': { ...everyone(), body: () => ({ email: 'someone@test.example' }) },
+  'GET /dinners/:id/join': { ...everyone(), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /dinners/:id/join': { ...everyone(), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ name: 'Nieuwe Buur', email: 'buur@test.example', people: '2' }) },
+  'GET /join/:token': { ...everyone(), params: ({ db }) => ({ token: buildJoinToken(db, buildNotesDinner(db)) }) },
+  'POST /join/:token': { ...everyone(), params: ({ db }) => ({ token: buildJoinToken(db, buildNotesDinner(db)) }) },
+  'GET /admin/residents': backOffice('organiser', 'staff', 'admin'),
+  'GET /admin/residents/new': backOffice('organiser', 'staff', 'admin'),
+  'POST /admin/residents': { ...backOffice('organiser', 'staff', 'admin'), body: () => ({ name: 'Matrix Bewoner', email: `m-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', adults: '1', children: '0' }) },
+  'GET /admin/residents/:id': { ...backOffice('organiser', 'staff', 'admin'), params: aResident },
+  'POST /admin/residents/:id': { ...backOffice('organiser', 'staff', 'admin'), params: aResident, body: () => ({ name: 'Matrix Bewoner', email: `m-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', adults: '1', children: '0' }) },
+  'POST /admin/residents/:id/sensitive': { ...backOffice('organiser', 'staff', 'admin'), params: aResident, body: () => ({ consentDiet: 'on', diets: 'halal' }) },
+  'POST /admin/residents/:id/answer': { ...backOffice('organiser', 'staff', 'admin'), params: aResident, body: ({ db }) => ({ dinnerId: String(buildNotesDinner(db).id), answer: 'yes', people: '1' }) },
+  'POST /admin/residents/:id/export': { ...backOffice('organiser', 'staff', 'admin'), params: aResident },
+  'POST /admin/residents/:id/delete': { ...backOffice('organiser', 'staff', 'admin'), params: aResident },
+  'GET /agenda/dinners/:id/invite': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /agenda/dinners/:id/invite': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ kind: 'all' }) },
+  'GET /agenda/dinners/:id/guests': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/door-list': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/check-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /agenda/dinners/:id/check-in/:rsvpId': { ...backOffice('organiser', 'staff', 'admin'), params: aConfirmedRsvp, body: () => ({ value: 'arrived' }) },
+  'POST /agenda/dinners/:id/walk-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ name: 'Binnenloper', people: '1' }) },
 };
+
+function aNoteLinkToken(db: Db) {
+  const dinner = buildNotesDinner(db);
+  return { token: noteLinkPath(db, dinner.id, buildAttendee(db, dinner).id).split('/').pop()! };
+}
+
+function aPersonalLink({ db, now }: MatrixContext) {
+  return { token: personalLink(db, buildResident(db).id, buildNotesDinner(db), now).split('/').pop()! };
+}
+
+function aResident({ db }: MatrixContext) {
+  return { id: buildResident(db).id };
+}
+
+function aConfirmedRsvp({ db }: MatrixContext) {
+  const dinner = buildNotesDinner(db);
+  return { id: dinner.id, rsvpId: buildConfirmedRsvp(db, dinner).id };
+}
