@@ -147,6 +147,8 @@ export async function axeInBothLanguages(page: Page, baseUrl: string, label: str
   return findings;
 }
 
+type FocusedDocument = { activeElement: { matches(selector: string): boolean } | null };
+
 /**
  * Presses Tab until the element matching `selector` has focus: proof that keyboard users reach
  * it in the tab order. Fails after `maxTabs` presses.
@@ -154,17 +156,12 @@ export async function axeInBothLanguages(page: Page, baseUrl: string, label: str
 export async function tabTo(page: Page, selector: string, maxTabs = 40): Promise<void> {
   for (let i = 0; i < maxTabs; i++) {
     await page.keyboard.press('Tab');
-    const reached = await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector);
+    // Runs in the page; the project's TypeScript has no DOM types, so the document is typed here.
+    const reached = await page.evaluate(
+      (sel) => (globalThis as unknown as { document: FocusedDocument }).document.activeElement?.matches(sel) ?? false,
+      selector,
+    );
     if (reached) return;
   }
   throw new Error(`Tab never reached ${selector} within ${maxTabs} presses`);
-}
-
-/** Starts keyboard navigation from the top of the document, as after a fresh page load. */
-export async function focusTop(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.blur();
-    window.getSelection()?.removeAllRanges();
-  });
-  await page.keyboard.press('Escape');
 }
