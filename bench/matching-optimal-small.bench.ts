@@ -24,6 +24,8 @@ let compared = 0;
 let ruleBreaks = 0;
 let engineMs = 0;
 let mipMs = 0;
+let evaluations = 0;
+const stops = new Map<string, number>();
 const misses: string[] = [];
 
 for (let k = 0; k < count; k++) {
@@ -45,6 +47,8 @@ for (let k = 0; k < count; k++) {
   let t0 = performance.now();
   const result = solveTables(problem);
   engineMs += performance.now() - t0;
+  evaluations += result.search.evaluations;
+  stops.set(result.search.stoppedBy, (stops.get(result.search.stoppedBy) ?? 0) + 1);
   if (findRuleBreaks(problem, result).length > 0) ruleBreaks++;
   t0 = performance.now();
   const optimum = solveTablesMip(highs, problem);
@@ -65,6 +69,7 @@ console.log(`problems compared:            ${compared}`);
 console.log(`engine equals optimum:        ${equal} (${share.toFixed(1)} %)   target >= 95 %`);
 console.log(`plans breaking a hard rule:   ${ruleBreaks}`);
 console.log(`engine time, mean per problem: ${(engineMs / count).toFixed(1)} ms`);
+console.log(`engine effort, mean:           ${Math.round(evaluations / count)} evaluations; stopped by ${[...stops].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 console.log(`MIP time, mean per problem:    ${(mipMs / count).toFixed(1)} ms`);
 for (const miss of misses) console.log(`  miss ${miss}`);
 console.log(share >= 95 && ruleBreaks === 0 ? 'RESULT: PASS' : 'RESULT: BELOW TARGET');

@@ -177,6 +177,7 @@ class PairsState {
   dU = 0;
   dB = 0;
   dD = 0;
+  evaluations = 0;
   undoLog: number[] | null = null;
 
   constructor(readonly m: PairsModel) {
@@ -222,6 +223,7 @@ class PairsState {
   /** Delta of moving g to h (when y ≥ 0: swapping g with guest y at h). Sets dU/dB/dD. */
   evaluate(g: number, h: number, y: number): void {
     const { m } = this;
+    this.evaluations++;
     const s = this.hostOf[g]!;
     let u = 0;
     let b = 0;
@@ -338,7 +340,7 @@ function searchPairs(m: PairsModel, options: EngineOptions, clock: () => number)
   const seed = options.seed ?? 1;
   const rng = createRng(seed);
   const st = new PairsState(m);
-  if (m.G === 0 || m.H === 0) return { assignment: Int32Array.from(st.hostOf), report: { seed, rounds: 0, stoppedBy: 'trivial' } };
+  if (m.G === 0 || m.H === 0) return { assignment: Int32Array.from(st.hostOf), report: { seed, rounds: 0, evaluations: 0, stoppedBy: 'trivial' } };
   const deadline = clock() + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 5000;
   const maxStall = options.maxStallRounds ?? Math.max(200, Math.min(2000, 20 * m.G));
@@ -384,7 +386,7 @@ function searchPairs(m: PairsModel, options: EngineOptions, clock: () => number)
       }
     }
   }
-  return { assignment: Int32Array.from(st.hostOf), report: { seed, rounds, stoppedBy } };
+  return { assignment: Int32Array.from(st.hostOf), report: { seed, rounds, evaluations: st.evaluations, stoppedBy } };
 }
 
 function unmatchedReason(m: PairsModel, g: number): Reason {

@@ -500,6 +500,107 @@ export class SeatingState {
     this.dS = sg;
   }
 
+  // cost of the prepared party joining table `joinTable` with everyone now there (cacheJoin)
+  private jB = 0;
+  private jM = 0;
+  private jS = 0;
+
+  /** Caches the cost of P joining table t as it is now (t may be the pool). */
+  cacheJoin(P: number, t: number): void {
+    if (t === this.pool) {
+      this.jB = 0;
+      this.jM = 0;
+      this.jS = 0;
+      return;
+    }
+    this.addCost(P, t, -1);
+    this.jB = this.eB;
+    this.jM = this.eM;
+    this.jS = this.eS;
+  }
+
+  /** Interaction of two parties: shared-feature pairs and history pairs. Sets eB/eM/eS. */
+  private pairCost(P: number, Q: number): void {
+    const { m } = this;
+    let b = 0;
+    let sg = 0;
+    let i = m.featStart[P]!;
+    let j = m.featStart[Q]!;
+    const iEnd = m.featStart[P + 1]!;
+    const jEnd = m.featStart[Q + 1]!;
+    while (i < iEnd && j < jEnd) {
+      const fi = m.featId[i]!;
+      const fj = m.featId[j]!;
+      if (fi < fj) i++;
+      else if (fj < fi) j++;
+      else {
+        const c = m.featCnt[i]! * m.featCnt[j]!;
+        if (fi < m.B) b += c;
+        else sg += m.featWeight[fi]! * c;
+        i++;
+        j++;
+      }
+    }
+    let met = 0;
+    for (let k = m.metStart[P]!; k < m.metStart[P + 1]!; k++) if (m.metParty[k] === Q) met++;
+    this.eB = b;
+    this.eM = met;
+    this.eS = sg;
+  }
+
+  /**
+   * Swap P (prepared, at s) with Q (at t, whose join cost for P is cached):
+   * −remove(P, s) + join(Q, s) − remove(Q, t) + join(P, t) − pair(P, Q) per real side,
+   * because each join counted the partner that is leaving. Sets dH/dB/dM/dS.
+   */
+  evalSwapWith(P: number, Q: number): void {
+    const { m } = this;
+    this.evaluations++;
+    const s = this.tableOf[P]!;
+    const t = this.tableOf[Q]!;
+    const sp = m.partySize[P]!;
+    const sq = m.partySize[Q]!;
+    let b = 0;
+    let met = 0;
+    let sg = 0;
+    let viol = 0;
+    let un = 0;
+    let sides = 0;
+    if (s === this.pool) un += sq - sp;
+    else {
+      sides++;
+      this.removal(P, s);
+      b -= this.eB;
+      met -= this.eM;
+      sg -= this.eS;
+      this.addCost(Q, s, -1);
+      b += this.eB;
+      met += this.eM;
+      sg += this.eS;
+      viol += this.violOf(s, this.load[s]! - sp + sq) - this.violOf(s, this.load[s]!);
+    }
+    if (t === this.pool) un += sp - sq;
+    else {
+      sides++;
+      this.removeCost(Q, t);
+      b += this.jB - this.eB;
+      met += this.jM - this.eM;
+      sg += this.jS - this.eS;
+      viol += this.violOf(t, this.load[t]! - sq + sp) - this.violOf(t, this.load[t]!);
+    }
+    if (sides > 0) {
+      // each real side's join counted the partner who is leaving
+      this.pairCost(P, Q);
+      b -= sides * this.eB;
+      met -= sides * this.eM;
+      sg -= sides * this.eS;
+    }
+    this.dH = viol * (m.people + 1) + un;
+    this.dB = b;
+    this.dM = met;
+    this.dS = sg;
+  }
+
   /** Moves P to table t, keeping every count and total exact. */
   move(P: number, t: number): void {
     const s = this.tableOf[P]!;
@@ -551,10 +652,10 @@ function totalsLess(a: Totals, b: Totals): boolean {
 /** Up to these sizes a neighbourhood is scanned in full; above them a random sample of
  * tables is scanned per party (large venues: the full scan would cost O(parties × tables)). */
 const FULL_SWAP_LIMIT = 400;
-const SAMPLED_SWAP_TABLES = 12;
+const SAMPLED_SWAP_TABLES = 6;
 const FULL_MOVE_LIMIT = 96;
-const SAMPLED_MOVE_TABLES = 40;
-const CONSTRUCTION_SAMPLE = 64;
+const SAMPLED_MOVE_TABLES = 20;
+const CONSTRUCTION_SAMPLE = 32;
 /** Chance of keeping a round that made the soft levels worse, and how many rounds without a
  * new best the walk may wander before it returns to the best plan. */
 const WALK_PROBABILITY = 0.05;
@@ -595,28 +696,29 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
         target = t;
       }
     }
-    const trySwap = (Q: number): void => {
-      const t = st.tableOf[Q]!;
-      if (t === s) return;
-      if (t !== pool && !st.canSit(P, t, Q)) return;
-      if (s !== pool && !st.canSit(Q, s, P)) return;
-      if (m.partyLangStart[Q + 1] === m.partyLangStart[Q]) return;
-      st.evalSwap(P, Q);
-      if (lexLess(st.dH, st.dB, st.dM, st.dS, bh, bb, bm, bs)) {
-        bh = st.dH;
-        bb = st.dB;
-        bm = st.dM;
-        bs = st.dS;
-        target = -1;
-        partner = Q;
-      }
-    };
-    if (m.K <= FULL_SWAP_LIMIT) {
-      for (let Q = 0; Q < m.K; Q++) if (Q !== P) trySwap(Q);
-    } else {
-      for (let r = 0; r < SAMPLED_SWAP_TABLES; r++) {
-        const t = r === 0 ? pool : rng.int(pool);
-        for (let Q = st.head[t]!; Q >= 0; Q = st.next[Q]!) trySwap(Q);
+    const full = m.K <= FULL_SWAP_LIMIT;
+    const swapTables = full ? pool + 1 : SAMPLED_SWAP_TABLES;
+    for (let r = 0; r < swapTables; r++) {
+      const t = full ? r : r === 0 ? pool : rng.int(pool);
+      if (t === s) continue;
+      let joinKnown = false;
+      for (let Q = st.head[t]!; Q >= 0; Q = st.next[Q]!) {
+        if (m.partyLangStart[Q + 1] === m.partyLangStart[Q]) continue;
+        if (t !== pool && !st.canSit(P, t, Q)) continue;
+        if (s !== pool && !st.canSit(Q, s, P)) continue;
+        if (!joinKnown) {
+          st.cacheJoin(P, t);
+          joinKnown = true;
+        }
+        st.evalSwapWith(P, Q);
+        if (lexLess(st.dH, st.dB, st.dM, st.dS, bh, bb, bm, bs)) {
+          bh = st.dH;
+          bb = st.dB;
+          bm = st.dM;
+          bs = st.dS;
+          target = -1;
+          partner = Q;
+        }
       }
     }
     if (target < 0 && partner < 0) continue;
@@ -882,10 +984,10 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const deadline = start + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 20000;
   const maxStall = options.maxStallRounds ?? Math.max(1000, Math.min(5000, 50 * m.K));
-  const maxEvaluations = options.maxEvaluations ?? 3_000_000;
+  const maxEvaluations = options.maxEvaluations ?? 1_200_000;
   const st = new SeatingState(m);
   if (m.K === 0 || m.T === 0) {
-    return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, stoppedBy: 'trivial' } };
+    return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, evaluations: 0, stoppedBy: 'trivial' } };
   }
 
   // start from the better of the cost-aware construction and the plain first-fit baseline
@@ -1034,7 +1136,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     localSearch(st, queue, inQueue, rng, Infinity, clock);
     if (!totalsLess(totalsOf(st), foundTotals)) st.loadAssignment(found);
   }
-  return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, stoppedBy } };
+  return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, evaluations: st.evaluations, stoppedBy } };
 }
 
 /** Table language: of the languages everyone at the table speaks, the most widely spoken. */
@@ -1117,9 +1219,10 @@ export function solveTables(problem: TablesProblem, clock?: () => number): Table
   st.loadAssignment(assignment);
 
   const tables: TablesResult['tables'] = [];
+  const byTable: number[][] = Array.from({ length: m.T + 1 }, () => []);
+  for (let P = 0; P < m.K; P++) byTable[assignment[P]!]!.push(P);
   for (let t = 0; t < m.T; t++) {
-    const parties: number[] = [];
-    for (let P = 0; P < m.K; P++) if (assignment[P] === t) parties.push(P);
+    const parties = byTable[t]!;
     if (parties.length === 0) continue;
     const members: string[] = [];
     for (const P of parties) for (const x of problem.parties[P]!.members) members.push(x.id);

@@ -14,7 +14,7 @@ export interface EngineOptions {
   /** Stop after this many rounds without improvement. */
   maxStallRounds?: number;
   /** Upper bound on evaluated neighbours (moves and swaps) in the improvement rounds;
-   * the deterministic effort bound for large problems (default 3,000,000). */
+   * the deterministic effort bound for large problems (default 1,200,000 for tables). */
   maxEvaluations?: number;
 }
 
@@ -99,6 +99,8 @@ export interface TablesScore {
 export interface SearchReport {
   seed: number;
   rounds: number;
+  /** Neighbours evaluated: the machine-independent measure of effort. */
+  evaluations: number;
   stoppedBy: 'rounds' | 'stall' | 'effort' | 'time' | 'trivial';
 }
 
