@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.ts';
 import { createMailRenderer } from './features/mail/mail-renderer.ts';
 import { createMailer } from './features/mail/outbox.service.ts';
 import { createOutboxWorker } from './features/mail/outbox-worker.ts';
+import { createNotesScheduler } from './features/notes/notes.jobs.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { isDatabaseEmpty, seedDemo } from '../db/seed.ts';
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     if (!config.smtpUrl) console.log('No SMTP_URL: mail is delivered to the mailbox page, /admin/mail');
   });
   worker.start();
+  const notesJobs = createNotesScheduler({ db, mailer, baseUrl: config.baseUrl, timeZone: config.timeZone, now });
+  notesJobs.start();
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      notesJobs.stop();
       await worker.stop();
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
       db.$client.close();
