@@ -58,6 +58,12 @@ class GroupingState {
   readonly size: Int32Array;
   /** sums[i * g + k] = sum of distances from element i to the members of group k. */
   readonly sums: Float64Array;
+  /** Scratch for the pruned swap pass: elements ordered by group, group offsets, bounds. */
+  readonly order: Int32Array;
+  readonly start: Int32Array;
+  readonly fillPos: Int32Array;
+  readonly maxGain: Float64Array;
+  readonly nonNegative: boolean;
   f = 0;
 
   constructor(inst: GroupingInstance) {
@@ -67,6 +73,13 @@ class GroupingState {
     this.p = new Int32Array(this.n);
     this.size = new Int32Array(this.g);
     this.sums = new Float64Array(this.n * this.g);
+    this.order = new Int32Array(this.n);
+    this.start = new Int32Array(this.g + 1);
+    this.fillPos = new Int32Array(this.g);
+    this.maxGain = new Float64Array(this.g * this.g);
+    let nonNegative = true;
+    for (let k = 0; k < this.d.length; k++) if (this.d[k]! < 0) nonNegative = false;
+    this.nonNegative = nonNegative;
   }
 
   load(assignment: Int32Array): void {
@@ -213,6 +226,10 @@ function descend(inst: GroupingInstance, s: GroupingState, budget: Budget): void
         }
       }
     }
+    if (s.nonNegative) {
+      if (prunedSwapPass(s)) improved = true;
+      continue;
+    }
     for (let i = 0; i < n - 1; i++) {
       const base = i * g;
       const row = i * n;
@@ -233,6 +250,62 @@ function descend(inst: GroupingInstance, s: GroupingState, budget: Budget): void
       }
     }
   }
+}
+
+/**
+ * Swap pass with bound pruning (distances ≥ 0): a swap of i (group a) with j (group b) gains
+ * gain_i(b) + gain_j(a) − 2·d_ij ≤ gain_i(b) + max_{j∈b} gain_j(a), so whole groups b are
+ * skipped for i when that bound is not positive. Bounds are computed at the start of the pass;
+ * after a swap they may be stale and miss a swap, but then the pass reports an improvement
+ * and the caller runs another pass with fresh bounds, so a pass that finds nothing proves a
+ * local maximum. Returns whether it swapped anything.
+ */
+function prunedSwapPass(s: GroupingState): boolean {
+  const { n, g, d, p, sums, order, start, maxGain } = s;
+  start.fill(0);
+  for (let i = 0; i < n; i++) start[p[i]! + 1]!++;
+  for (let k = 0; k < g; k++) start[k + 1]! += start[k]!;
+  const fill = s.fillPos;
+  fill.set(start.subarray(0, g));
+  for (let i = 0; i < n; i++) order[fill[p[i]!]!++] = i;
+  maxGain.fill(-Infinity);
+  for (let j = 0; j < n; j++) {
+    const gj = p[j]!;
+    const jb = j * g;
+    const own = sums[jb + gj]!;
+    const mb = gj * g;
+    for (let a = 0; a < g; a++) {
+      const gain = sums[jb + a]! - own;
+      if (gain > maxGain[mb + a]!) maxGain[mb + a] = gain;
+    }
+  }
+  let improved = false;
+  for (let i = 0; i < n; i++) {
+    let gi = p[i]!;
+    const base = i * g;
+    const row = i * n;
+    for (let b = 0; b < g; b++) {
+      if (b === gi) continue;
+      const gainI = sums[base + b]! - sums[base + gi]!;
+      if (gainI + maxGain[b * g + gi]! <= EPS) continue;
+      for (let k = start[b]!; k < start[b + 1]!; k++) {
+        const j = order[k]!;
+        if (p[j] !== b) continue;
+        const jb = j * g;
+        const delta = gainI + sums[jb + gi]! - sums[jb + b]! - 2 * d[row + j]!;
+        if (delta > EPS) {
+          s.move(i, b);
+          s.move(j, gi);
+          improved = true;
+          gi = b;
+          break;
+        }
+      }
+      if (p[i] !== gi) break;
+      if (gi === b) break;
+    }
+  }
+  return improved;
 }
 
 /**
