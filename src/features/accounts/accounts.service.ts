@@ -23,6 +23,18 @@ export function createUser(tx: DbOrTx, input: NewUser, now: Date): User {
   return user;
 }
 
+/**
+ * Creates an account with a chosen password straight away (the first admin on a new install,
+ * through `npm run user:create`) and records it; actorId is null when no account acted.
+ */
+export function createAccount(db: Db, input: NewUser, actorId: number | null, now: Date): User {
+  return db.transaction((tx) => {
+    const user = createUser(tx, input, now);
+    recordAudit(tx, { actorUserId: actorId, action: 'accounts.created', objectType: 'user', objectId: user.id, details: { roles: input.roles } }, now);
+    return user;
+  });
+}
+
 /** Creates an account without a password and mails a link to choose one (valid 7 days). */
 export function inviteUser(db: Db, mailer: Mailer, input: NewUser, actorId: number, baseUrl: string, now: Date): User {
   return db.transaction((tx) => {
