@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
 import { residents, type Resident } from '../../src/features/residents/residents.schema.ts';
+import { joinRequests, rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { issueRsvpLink } from '../../src/features/rsvp/rsvp.service.ts';
+import { hashToken, newToken } from '../../src/lib/tokens.ts';
 import { dinners, venues, type Dinner } from '../../src/features/scheduling/scheduling.schema.ts';
 
 let sequence = 0;
@@ -52,4 +54,20 @@ export function buildResident(db: Db, overrides: Partial<typeof residents.$infer
 /** A personal link path (/r/<token>) for a resident and a dinner. */
 export function personalLink(db: Db, residentId: number, dinner: Dinner, now = new Date('2030-01-10T12:00:00Z')): string {
   return `/r/${issueRsvpLink(db, residentId, dinner, now)}`;
+}
+
+/** A confirmed answer row for a new resident (no mail), for staff-page tests. */
+export function buildConfirmedRsvp(db: Db, dinner: Dinner, people = 1) {
+  const resident = buildResident(db);
+  const now = new Date('2030-01-10T12:00:00Z');
+  return db.insert(rsvps).values({ dinnerId: dinner.id, residentId: resident.id, people, status: 'confirmed', source: 'invitation', answeredAt: now, confirmedAt: now, createdAt: now, updatedAt: now }).returning().get();
+}
+
+/** A raw join-confirmation token for a pending join request. */
+export function buildJoinToken(db: Db, dinner: Dinner): string {
+  const token = newToken();
+  const now = new Date('2030-01-10T12:00:00Z');
+  const payload = { name: 'Nieuwe Buur', people: 1, languages: '', consentDiet: false, consentAccess: false, consentBackground: false, diets: [], dietOther: '', access: [], accessOther: '', background: '', backgroundText: '', locale: 'nl' };
+  db.insert(joinRequests).values({ dinnerId: dinner.id, email: `join-${token.slice(0, 8).toLowerCase()}@test.example`, payload: JSON.stringify(payload), tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + 48 * 60 * 60_000), createdAt: now }).run();
+  return token;
 }

@@ -58,15 +58,15 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
   });
 
   router.get('/agenda/dinners/:id/guests', organiser, (req, res) => {
-    res.render('rsvp/admin-guests', { view: dinnerGuests(db, dinnerId(req.params.id), res.locals.user!.id, now()) });
+    res.render('rsvp/admin-guests', { view: dinnerGuests(db, dinnerId(req.params.id)) });
   });
 
   router.get('/agenda/dinners/:id/door-list', organiser, (req, res) => {
-    res.render('rsvp/admin-door-list', { view: dinnerGuests(db, dinnerId(req.params.id), res.locals.user!.id, now()) });
+    res.render('rsvp/admin-door-list', { view: dinnerGuests(db, dinnerId(req.params.id)) });
   });
 
   function renderCheckIn(res: Response, id: number, status: number, values: Record<string, string>, errors: FieldErrors) {
-    res.status(status).render('rsvp/admin-check-in', { view: dinnerGuests(db, id, res.locals.user!.id, now()), values, errors });
+    res.status(status).render('rsvp/admin-check-in', { view: dinnerGuests(db, id), values, errors });
   }
 
   router.get('/agenda/dinners/:id/check-in', organiser, (req, res) => {

@@ -67,9 +67,10 @@ function parseTags(json: string | null): string[] {
 /**
  * The organiser's view of a dinner: confirmed households, the waiting list, a diet summary for the
  * kitchen (counts; names only for allergies and free-text wishes) and access needs by name.
- * Cultural background is never part of it. Viewing is recorded in the audit log.
+ * Cultural background is never part of it. Not audited per view: GET requests never write (F4);
+ * the list carries no special-category data beyond what the kitchen and door need.
  */
-export function dinnerGuests(db: Db, dinnerId: number, actorUserId: number, now: Date) {
+export function dinnerGuests(db: Db, dinnerId: number) {
   const dinner = findDinnerForRsvp(db, dinnerId);
   if (!dinner) throw notFound();
   const rows = db
@@ -125,7 +126,6 @@ export function dinnerGuests(db: Db, dinnerId: number, actorUserId: number, now:
     if (guest.dietOther) otherDiets.push({ name: guest.name, text: guest.dietOther });
     if (guest.access.length > 0 || guest.accessOther) accessNeeds.push({ name: guest.name, people: guest.people, tags: guest.access, other: guest.accessOther });
   }
-  recordAudit(db, { actorUserId, action: 'rsvp.guests_viewed', objectType: 'dinner', objectId: dinnerId }, now);
   return {
     dinner,
     confirmed,
