@@ -1,10 +1,11 @@
 import fs from 'node:fs';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client.ts';
 import { users } from '../src/db/schema.ts';
 import { createUser } from '../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../src/features/auth/passwords.ts';
 import type { Mailer } from '../src/features/mail/outbox.service.ts';
+import { seedScheduling } from './seed-scheduling.ts';
 
 export type SeedDeps = { db: Db; mailer: Mailer; now: () => Date };
 
@@ -23,13 +24,16 @@ export function isDatabaseEmpty(db: Db): boolean {
 }
 
 /** Fills an empty database with the demo neighbourhood, through the feature services. */
-export async function seedDemo({ db, now }: SeedDeps): Promise<void> {
+export async function seedDemo({ db, mailer, now }: SeedDeps): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   db.transaction((tx) => {
     for (const account of DEMO_ACCOUNTS) {
       createUser(tx, { email: account.email, name: account.name, roles: [...account.roles], locale: 'nl', passwordHash }, now());
     }
   });
+  // Venues, a fortnightly series, one-off and past dinners (scheduling, issue 4).
+  const organiser = db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[1]!.email)).get();
+  seedScheduling(db, mailer, { now: now(), organiserId: organiser?.id ?? null });
 }
 
 async function resetFromCommandLine(): Promise<void> {
