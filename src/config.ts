@@ -26,6 +26,11 @@ const EnvSchema = z.object({
     .refine((zone) => isValidTimeZone(zone), 'TIME_ZONE must be an IANA zone such as Europe/Amsterdam'),
   // Set to "true" behind a reverse proxy, so rate limits see the client address.
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // RSVP reminders: days before the dinner for the first one (0 = off), and the local time of day they go out.
+  REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(14).default(2),
+  REMINDER_TIME: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'REMINDER_TIME must be HH:MM').default('09:00'),
+  // Days after a resident's last dinner before their diet, access needs and background are deleted.
+  SENSITIVE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type Config = Readonly<{
@@ -42,6 +47,8 @@ export type Config = Readonly<{
   rateLimits: Readonly<{ windowMs: number; perIp: number; perAccount: number }>;
   /** How long an idle session lives, and how long any session lives at most. */
   session: Readonly<{ idleMs: number; absoluteMs: number }>;
+  /** RSVP reminders and the retention of sensitive data; absent in tests that do not need them (defaults apply). */
+  rsvp?: Readonly<{ reminderDaysBefore: number; reminderTime: string; sensitiveRetentionDays: number }>;
 }>;
 
 function isValidTimeZone(zone: string): boolean {
@@ -78,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: values.TRUST_PROXY === 'true',
     rateLimits: { windowMs: 15 * 60_000, perIp: 30, perAccount: 5 },
     session: { idleMs: 30 * 60_000, absoluteMs: 12 * 60 * 60_000 },
+    rsvp: { reminderDaysBefore: values.REMINDER_DAYS_BEFORE, reminderTime: values.REMINDER_TIME, sensitiveRetentionDays: values.SENSITIVE_RETENTION_DAYS },
   });
 }
 

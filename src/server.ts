@@ -5,6 +5,7 @@ import { openDatabase } from './db/client.ts';
 import { createMailRenderer } from './features/mail/mail-renderer.ts';
 import { createMailer } from './features/mail/outbox.service.ts';
 import { createOutboxWorker } from './features/mail/outbox-worker.ts';
+import { createRsvpScheduler } from './features/rsvp/rsvp-reminders.ts';
 import { createNotesScheduler } from './features/notes/notes.jobs.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { isDatabaseEmpty, seedDemo } from '../db/seed.ts';
@@ -23,6 +24,14 @@ async function main(): Promise<void> {
 
   const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
   const worker = createOutboxWorker({ db, transport, from: config.mailFrom, now });
+  const rsvpScheduler = createRsvpScheduler({
+    db,
+    mailer,
+    settings: { baseUrl: config.baseUrl, timeZone: config.timeZone },
+    reminders: { daysBefore: config.rsvp?.reminderDaysBefore ?? 2, time: config.rsvp?.reminderTime ?? '09:00', morning: true },
+    retentionDays: config.rsvp?.sensitiveRetentionDays ?? 30,
+    now,
+  });
   const app = createApp({ db, config, now, i18n, mailer });
 
   const server = app.listen(config.port, (error) => {
@@ -34,6 +43,7 @@ async function main(): Promise<void> {
     if (!config.smtpUrl) console.log('No SMTP_URL: mail is delivered to the mailbox page, /admin/mail');
   });
   worker.start();
+  rsvpScheduler.start();
   const notesJobs = createNotesScheduler({ db, mailer, baseUrl: config.baseUrl, timeZone: config.timeZone, now });
   notesJobs.start();
 
@@ -46,6 +56,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       notesJobs.stop();
+      rsvpScheduler.stop();
       await worker.stop();
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
       db.$client.close();
