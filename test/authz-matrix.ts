@@ -64,7 +64,7 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'POST /login': everyone(),
   'POST /logout': everyone(),
   'GET /password/forgot': everyone(),
-  'POST /password/forgot': everyone(),
+  'POST /password/forgot': { ...everyone(), body: ({ actors }) => ({ email: actors.organiser.email }) },
   'GET /password/forgot/sent': everyone(),
   'GET /password/reset/:token': { ...everyone(), params: aResetToken },
   'POST /password/reset/:token': { ...everyone(), params: aResetToken },
