@@ -104,6 +104,9 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /ideas/t/:token': { ...everyone(), params: ({ db }) => aNoteLinkToken(db) },
   'POST /ideas/t/:token': { ...everyone(), params: ({ db }) => aNoteLinkToken(db), body: () => ({ kind: 'idea', body: 'Matrix idea' }) },
   'POST /ideas/t/:token/updates': { ...everyone(), params: ({ db }) => aNoteLinkToken(db), body: () => ({ wanted: 'yes' }) },
+  'GET /notes/report': backOffice('staff', 'admin'),
+  'GET /admin/reference-figures': backOffice('admin'),
+  'POST /admin/reference-figures': { ...backOffice('admin'), body: () => ({ neighbourhood: 'Oost', dimension: 'background', category: 'dutch', percent: '40' }) },
 
   // Scheduling (issue 4): organisers and admins plan venues and dinners; the public dinner page and calendar feeds are open.
   'GET /calendar.ics': everyone(),

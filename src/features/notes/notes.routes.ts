@@ -12,6 +12,8 @@ import {
   FollowUpForm,
   NoteFilterForm,
   NoteForm,
+  ReferenceFigureForm,
+  ReportFilterForm,
   ReportForm,
   ResidentNoteForm,
   SORTS,
@@ -20,7 +22,9 @@ import {
   type NoteFilter,
   type NoteSort,
 } from './notes.forms.ts';
-import { IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS } from './notes.schema.ts';
+import { IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS, REFERENCE_DIMENSIONS } from './notes.schema.ts';
+import { buildParticipationReport, listReferenceFigures, saveReferenceFigure } from './notes-report.service.ts';
+import { participationView } from './notes-report.view.ts';
 import {
   NoteFieldError,
   bulkUpdateStatus,
@@ -254,6 +258,33 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
 
   router.get('/notes/bundles', staff, (_req, res) => {
     res.render('notes/bundles', { bundles: listIdeaBundles(db) });
+  });
+
+  // Literal paths before '/notes/:id'.
+  router.get('/notes/report', staff, (req, res) => {
+    const form = parseForm(ReportFilterForm, req.query);
+    const values = formValues(req.query);
+    const neighbourhoods = listNeighbourhoods(db);
+    if (!form.ok) {
+      res.status(422).render('notes/report', { report: null, values, errors: form.errors, neighbourhoods });
+      return;
+    }
+    res.render('notes/report', { report: participationView(buildParticipationReport(db, form.data, now())), values, errors: {}, neighbourhoods });
+  });
+
+  router.get('/admin/reference-figures', admin, (_req, res) => {
+    res.render('notes/reference-figures', { figures: listReferenceFigures(db), dimensions: REFERENCE_DIMENSIONS, values: {}, errors: {} });
+  });
+
+  router.post('/admin/reference-figures', admin, (req, res) => {
+    const form = parseForm(ReferenceFigureForm, req.body);
+    if (!form.ok) {
+      res.status(422).render('notes/reference-figures', { figures: listReferenceFigures(db), dimensions: REFERENCE_DIMENSIONS, values: formValues(req.body), errors: form.errors });
+      return;
+    }
+    saveReferenceFigure(db, form.data, res.locals.user!.id, now());
+    setFlash(res, { kind: 'success', key: 'notes:reference.saved' });
+    res.redirect(303, '/admin/reference-figures');
   });
 
   function renderDetail(res: Response, noteId: number, status: number, values: Record<string, string> | null, errors: FieldErrors) {

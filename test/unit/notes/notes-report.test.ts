@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { countNewConnections, suppressSmallGroups } from '../../../src/features/notes/notes-report.service.ts';
+
+describe('suppressSmallGroups', () => {
+  it('hides groups under five and merges them into one line only when that line reaches five', () => {
+    const result = suppressSmallGroups([
+      { category: 'dutch', count: 12 },
+      { category: 'turkish', count: 5 },
+      { category: 'polish', count: 3 },
+      { category: 'syrian', count: 2 },
+      { category: 'eritrean', count: 1 },
+    ]);
+
+    expect(result.shown).toEqual([
+      { category: 'dutch', count: 12 },
+      { category: 'turkish', count: 5 },
+    ]);
+    expect(result.smallGroupsTogether).toBe(6);
+    expect(result.hiddenGroups).toBe(3);
+    expect(result.total).toBe(23);
+  });
+
+  it('shows no merged line when the small groups together are still fewer than five', () => {
+    const result = suppressSmallGroups([
+      { category: 'dutch', count: 9 },
+      { category: 'polish', count: 4 },
+    ]);
+
+    expect(result.shown.map((group) => group.category)).toEqual(['dutch']);
+    expect(result.smallGroupsTogether).toBeNull();
+  });
+});
+
+describe('countNewConnections', () => {
+  const backgrounds = new Map([
+    [1, 'dutch'],
+    [2, 'turkish'],
+    [3, 'dutch'],
+    [4, 'syrian'],
+  ]);
+
+  it('counts pairs of different backgrounds meeting at a table for the first time within the period', () => {
+    const seatings = [
+      { dinnerId: 1, startsAt: 100, residentIds: [1, 2] }, // before the period: 1–2 already met
+      { dinnerId: 2, startsAt: 200, residentIds: [1, 2, 3] }, // new: 1–3 (same background, no), 2–3 (yes)
+      { dinnerId: 3, startsAt: 300, residentIds: [2, 3, 4, 5] }, // new: 2–4, 3–4 (yes); 5 has no declared background
+    ];
+
+    expect(countNewConnections(seatings, backgrounds, 150)).toBe(3);
+  });
+
+  it('counts a pair once even when it meets again', () => {
+    const seatings = [
+      { dinnerId: 1, startsAt: 200, residentIds: [1, 2] },
+      { dinnerId: 2, startsAt: 300, residentIds: [2, 1] },
+    ];
+
+    expect(countNewConnections(seatings, backgrounds, 0)).toBe(1);
+  });
+});
