@@ -244,3 +244,47 @@ describe('POST /r-new-link', () => {
     expect(db.select().from(rsvpLinks).all().length).toBeGreaterThan(1);
   });
 });
+
+describe('resident pages in other languages', () => {
+  it('shows an Arabic resident their page right to left, with all six languages offered', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db);
+    const resident = buildResident(db, { locale: 'ar' });
+
+    const res = await browserAgent(app).get(personalLink(db, resident.id, dinner));
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<html lang="ar" dir="rtl">');
+    expect(res.text).toContain('هل ستأتي؟');
+    for (const code of ['nl', 'en', 'tr', 'ar', 'pl', 'uk']) expect(res.text).toContain(`href="/language/${code}?`);
+  });
+
+  it('uses the language the resident switched to over their preferred one', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db);
+    const resident = buildResident(db, { locale: 'ar' });
+    const browser = browserAgent(app);
+    const link = personalLink(db, resident.id, dinner);
+    await browser.get(`/language/uk?next=${encodeURIComponent(link)}`);
+
+    const res = await browser.get(link);
+
+    expect(res.text).toContain('<html lang="uk" dir="ltr">');
+    expect(res.text).toContain('Ви прийдете?');
+  });
+
+  it('mails a Turkish resident in Turkish', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db);
+    const resident = buildResident(db, { locale: 'tr' });
+    const browser = browserAgent(app);
+    const link = personalLink(db, resident.id, dinner);
+    await browser.get(link);
+
+    await browser.post(link, { answer: 'yes', people: '2' });
+
+    const mail = db.select().from(outbox).get()!;
+    expect(mail.subject).toBe(`Yeriniz var: ${dinner.title}`);
+    expect(mail.text).toContain('2 kişilik yeriniz var');
+  });
+});
