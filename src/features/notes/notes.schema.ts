@@ -80,11 +80,13 @@ export const notes = sqliteTable(
     updatedAt: instant().notNull(),
   },
   (table) => [
-    index('notes_created_idx').on(table.createdAt),
+    // The staff list sorts newest first by id; an index ends in the rowid, so an equality filter on
+    // these columns walks the index in id order and stops after one page, without sorting.
     index('notes_dinner_idx').on(table.dinnerId, table.createdAt),
-    index('notes_kind_created_idx').on(table.kind, table.createdAt),
-    index('notes_status_created_idx').on(table.status, table.createdAt),
-    index('notes_neighbourhood_created_idx').on(table.neighbourhood, table.createdAt),
+    index('notes_kind_idx').on(table.kind),
+    index('notes_status_idx').on(table.status),
+    index('notes_neighbourhood_kind_idx').on(table.neighbourhood, table.kind),
+    index('notes_neighbourhood_status_idx').on(table.neighbourhood, table.status),
     index('notes_owner_idx').on(table.ownerUserId),
     index('notes_resident_idx').on(table.residentId),
     index('notes_review_idx').on(table.reviewOn),
