@@ -18,6 +18,7 @@ import { notesRouter } from './features/notes/notes.routes.ts';
 import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
 import { rsvpAdminRouter } from './features/rsvp/rsvp-admin.routes.ts';
 import { residentsRouter } from './features/residents/residents.routes.ts';
+import { readImportUpload } from './features/residents/multipart.ts';
 import { schedulingRouter } from './features/scheduling/scheduling.routes.ts';
 import type { Mailer } from './features/mail/outbox.service.ts';
 import { DEFAULT_LOCALE, STAFF_LOCALES, isLocale, textDirection } from './i18n/i18n.ts';
@@ -88,6 +89,8 @@ export function createApp(deps: AppDeps): express.Express {
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
   });
+  // The resident import is the one multipart form: read it before the CSRF check looks for _csrf.
+  app.use('/admin/residents/import', readImportUpload);
   app.use(csrf.doubleCsrfProtection);
   app.use((req, res, next) => {
     res.locals.csrfToken = csrf.generateCsrfToken(req, res);

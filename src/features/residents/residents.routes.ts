@@ -10,9 +10,10 @@ import { AnswerForm } from '../rsvp/rsvp.forms.ts';
 import { sensitiveChoices } from '../rsvp/rsvp.routes.ts';
 import { answerRsvp, listOpenDinners, listResidentAnswers, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { deleteResident, recordDataAccess, residentDataBundle } from './privacy.service.ts';
-import { ListFilter, ResidentForm, SensitiveForm } from './residents.forms.ts';
+import { ListFilter, ResidentForm, SensitiveForm, type ResidentInput } from './residents.forms.ts';
+import { previewImport, readResidentFile, type ImportPreview } from './residents-import.ts';
 import type { Resident } from './residents.schema.ts';
-import { addResident, findResident, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
+import { addResident, findResident, importResidents, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
 
 const PAGE_SIZE = 50;
 
@@ -29,7 +30,52 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
     res.render('residents/list', { residents: rows, filter, page, hasMore, neighbourhoods: listAudienceValues(db).neighbourhoods });
   });
 
+  // Import previews wait here (per app instance) until confirmed; a restart just asks for the file again.
+  const previews = new Map<string, { userId: number; inputs: ResidentInput[]; expires: number }>();
+  const PREVIEW_MS = 60 * 60_000;
+
   // Literal paths before '/admin/residents/:id'.
+  router.get('/admin/residents/import', staff, (_req, res) => {
+    res.render('residents/import', { error: null, preview: null, previewId: null });
+  });
+
+  router.post('/admin/residents/import', staff, async (req, res) => {
+    const file = res.locals.upload;
+    if (!file || file.data.length === 0) {
+      res.status(422).render('residents/import', { error: { key: 'residents:import.empty' }, preview: null, previewId: null });
+      return;
+    }
+    const read = await readResidentFile(file.data, file.filename);
+    if (!read.ok) {
+      res.status(422).render('residents/import', { error: { key: read.key, values: read.values ?? {} }, preview: null, previewId: null });
+      return;
+    }
+    const preview: ImportPreview = previewImport(db, read.rows);
+    const previewId = newToken();
+    const nowMs = now().getTime();
+    for (const [id, entry] of previews) if (entry.expires < nowMs) previews.delete(id);
+    previews.set(previewId, { userId: res.locals.user!.id, inputs: preview.valid.map((row) => row.input), expires: nowMs + PREVIEW_MS });
+    res.render('residents/import', { error: null, preview, previewId });
+  });
+
+  router.post('/admin/residents/import/confirm', staff, (req, res) => {
+    const id = typeof req.body?.previewId === 'string' ? req.body.previewId : '';
+    const entry = previews.get(id);
+    if (!entry || entry.userId !== res.locals.user!.id || entry.expires < now().getTime()) {
+      res.status(410).render('residents/import', { error: { key: 'residents:import.expired' }, preview: null, previewId: null });
+      return;
+    }
+    previews.delete(id);
+    try {
+      const count = importResidents(db, entry.inputs, res.locals.user!.id, now());
+      setFlash(res, { kind: 'success', key: 'residents:import.done', values: { count } });
+      res.redirect(303, '/admin/residents');
+    } catch (error) {
+      if (!contactError(error)) throw error;
+      res.status(409).render('residents/import', { error: { key: 'residents:import.expired' }, preview: null, previewId: null });
+    }
+  });
+
   router.get('/admin/residents/new', staff, (_req, res) => {
     res.render('residents/form', { locales: LOCALES, values: { locale: 'nl', adults: '1', children: '0' }, errors: {} });
   });

@@ -269,3 +269,15 @@ export function withdrawConsents(db: Db, residentId: number, purposes: readonly 
 export function setKeepSensitive(db: Db, residentId: number, keep: boolean, now: Date): void {
   db.update(residents).set({ keepSensitive: keep, updatedAt: now }).where(eq(residents.id, residentId)).run();
 }
+
+/**
+ * Saves the rows of a confirmed import preview, all or nothing: one transaction, and a contact
+ * taken since the preview (someone added the same e-mail meanwhile) fails the whole import.
+ */
+export function importResidents(db: Db, inputs: ResidentInput[], actorId: number, now: Date): number {
+  return db.transaction((tx) => {
+    for (const input of inputs) createResident(tx, input, 'import', now);
+    recordAudit(tx, { actorUserId: actorId, action: 'residents.imported', details: { count: inputs.length } }, now);
+    return inputs.length;
+  });
+}
