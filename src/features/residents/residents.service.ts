@@ -261,6 +261,14 @@ export function withdrawConsents(db: Db, residentId: number, purposes: readonly 
         .run();
       tx.update(residentSensitive).set({ ...PURPOSE_COLUMNS[purpose], updatedAt: now }).where(eq(residentSensitive.residentId, residentId)).run();
     }
+    tx.delete(residentSensitive)
+      .where(
+        and(
+          eq(residentSensitive.residentId, residentId),
+          sql`coalesce(${residentSensitive.diets}, ${residentSensitive.dietOther}, ${residentSensitive.access}, ${residentSensitive.accessOther}, ${residentSensitive.background}, ${residentSensitive.backgroundText}) is null`,
+        ),
+      )
+      .run();
     recordAudit(tx, { actorUserId, action: 'residents.consent_withdrawn', objectType: 'resident', objectId: residentId, details: { purposes } }, now);
   });
 }
