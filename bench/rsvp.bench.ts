@@ -1,0 +1,149 @@
+/**
+ * RSVP benchmark: the app runs in a child process (NODE_ENV=production) on a FILE database and
+ * is driven over 127.0.0.1 by autocannon with 50 connections. It measures the home page rate and
+ * the rate of answers through personal links (POST: each a real write of the answer, its link and
+ * its outbox mail, every request a different resident), then counts the rows to check no answer
+ * was lost. Targets: RSVP rate ≥ 1/3 of the home page rate, RSVP median < 20 ms.
+ *
+ *   node --import tsx bench/rsvp.bench.ts      (BENCH_QUICK=1: short runs)
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { openDatabase } from '../src/db/client.ts';
+import { outbox } from '../src/db/schema.ts';
+import { residents } from '../src/features/residents/residents.schema.ts';
+import { rsvpLinks, rsvps } from '../src/features/rsvp/rsvp.schema.ts';
+import { dinners, venues } from '../src/features/scheduling/scheduling.schema.ts';
+import { hashToken, newToken } from '../src/lib/tokens.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const seconds = quick ? 3 : 10;
+const connections = 50;
+const root = path.resolve(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** One published dinner with room for everyone, and `count` residents each with a personal link. */
+function prepareDatabase(file: string, count: number): { dinnerId: number; tokens: string[] } {
+  const db = openDatabase(file);
+  const now = new Date();
+  const startsAt = new Date(now.getTime() + 30 * 24 * 60 * 60_000);
+  const tokens: string[] = [];
+  const dinnerId = db.transaction((tx) => {
+    const venue = tx.insert(venues).values({ name: 'Buurthuis Bench', address: 'Benchstraat 1', postcode: '1234 AB', neighbourhood: 'Oost', capacity: 5000, createdAt: now, updatedAt: now }).returning().get();
+    const dinner = tx
+      .insert(dinners)
+      .values({ uid: `${crypto.randomUUID()}@bench`, venueId: venue.id, title: 'Benchmark-etentje', startsAt, endsAt: new Date(startsAt.getTime() + 3 * 3600_000), localDate: '2099-01-01', capacity: 5000, rsvpDeadline: new Date(startsAt.getTime() - 86_400_000), status: 'published', visibility: 'public', createdAt: now, updatedAt: now })
+      .returning()
+      .get();
+    for (let i = 0; i < count; i += 1) {
+      const resident = tx.insert(residents).values({ name: `Bewoner ${i}`, email: `bewoner${i}@bench.example`, locale: 'nl', createdAt: now, updatedAt: now }).returning({ id: residents.id }).get();
+      const token = newToken();
+      tx.insert(rsvpLinks).values({ residentId: resident.id, dinnerId: dinner.id, tokenHash: hashToken(token), expiresAt: dinner.endsAt, createdAt: now }).run();
+      tokens.push(token);
+    }
+    return dinner.id;
+  });
+  db.$client.close();
+  return { dinnerId, tokens };
+}
+
+async function startServer(file: string, port: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server.ts')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: file, BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SMTP_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listens')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return child;
+}
+
+type Run = { rate: number; p50: number; p99: number; total: number; statuses: Map<number, number> };
+
+async function run(options: autocannon.Options): Promise<Run> {
+  const statuses = new Map<number, number>();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ connections, duration: seconds, ...options }, (error, outcome) => (error ? reject(error) : resolve(outcome)));
+    instance.on('response', (_client, statusCode) => statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1));
+  });
+  return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: [...statuses.values()].reduce((a, b) => a + b, 0), statuses };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-bench-'));
+const file = path.join(dir, 'bench.sqlite');
+const tokenCount = quick ? 20_000 : 60_000;
+console.log(`rsvp: preparing ${tokenCount} residents with personal links on a file database…`);
+const { dinnerId, tokens } = prepareDatabase(file, tokenCount);
+const port = await freePort();
+const server = await startServer(file, port);
+const base = `http://127.0.0.1:${port}`;
+
+try {
+  // One CSRF cookie + token pair serves every request (double-submit: the token matches the cookie).
+  const page = await fetch(`${base}/r/${tokens[0]}`);
+  const cookie = (page.headers.getSetCookie() ?? []).map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('no CSRF token on the answer page');
+
+  await run({ url: `${base}/`, duration: 1 }); // warm-up
+  const home = await run({ url: `${base}/` });
+
+  let next = 1;
+  const rsvp = await run({
+    url: base,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const token = tokens[next % tokens.length]!;
+          next += 1;
+          const body = new URLSearchParams({ _csrf: csrf, _key: crypto.randomBytes(16).toString('base64url'), answer: 'yes', people: '1' }).toString();
+          return { ...request, path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body };
+        },
+      },
+    ],
+  });
+
+  const db = openDatabase(file);
+  const answered = db.select().from(rsvps).all().filter((r) => r.dinnerId === dinnerId).length;
+  const mails = db.select().from(outbox).all().length;
+  db.$client.close();
+  const redirected = rsvp.statuses.get(303) ?? 0;
+  const others = [...rsvp.statuses.entries()].filter(([status]) => status !== 303);
+  const ratio = rsvp.rate / home.rate;
+
+  console.log(`home page GET /:            ${home.rate.toFixed(0)} req/s   (median ${home.p50} ms, p99 ${home.p99} ms, ${connections} connections, ${seconds} s)`);
+  console.log(`RSVP POST /r/<token>:       ${rsvp.rate.toFixed(0)} req/s   (median ${rsvp.p50} ms, p99 ${rsvp.p99} ms)`);
+  console.log(`ratio RSVP / home:          ${ratio.toFixed(2)}   target ≥ 0.33   ${ratio >= 1 / 3 ? 'PASS' : 'FAIL'}`);
+  console.log(`RSVP median latency:        ${rsvp.p50} ms   target < 20 ms   ${rsvp.p50 < 20 ? 'PASS' : 'FAIL'}`);
+  console.log(`answers acknowledged (303): ${redirected}; answer rows stored: ${answered}; outbox rows: ${mails}`);
+  console.log(`other statuses:             ${others.length === 0 ? 'none' : others.map(([s, n]) => `${s}×${n}`).join(', ')}`);
+  // A request still in flight when autocannon stops may commit without being counted: stored ≥ acknowledged.
+  const lost = Math.max(0, redirected - answered);
+  console.log(`lost answers:               ${lost}   ${lost === 0 && mails >= answered ? 'PASS' : 'FAIL'}`);
+  console.log(`machine load (1 min):       ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+  if (redirected > tokens.length) console.log('(more requests than prepared links: later requests repeated earlier residents)');
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
