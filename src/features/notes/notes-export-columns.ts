@@ -3,6 +3,7 @@ import type { Translate } from '../../i18n/i18n.ts';
 import { formatInTimeZone } from './notes-dates.ts';
 import { writeCsv, writeJson, writeXlsx, type Cell, type ExportColumn } from './notes-export.ts';
 import type { ExportRow } from './notes.service.ts';
+import { IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS, NOTE_SOURCES } from './notes.schema.ts';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'print'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -15,6 +16,11 @@ type KeyedColumn = ExportColumn<ExportRow> & { key: string };
  */
 export function exportColumns(t: Translate, personal: boolean, timeZone: string): KeyedColumn[] {
   const label = (key: string) => String(t(`notes:export.columns.${key}`));
+  // Closed sets are translated once per export, not once per row (t() costs microseconds per call).
+  const kinds = translations(t, 'ideas:kind', NOTE_KINDS);
+  const statuses = translations(t, 'ideas:status', IDEA_STATUSES);
+  const locations = translations(t, 'ideas:location', LOCATION_KINDS);
+  const sources = translations(t, 'notes:source', NOTE_SOURCES);
   const column = (key: string, value: (row: ExportRow) => Cell): KeyedColumn => ({ key, header: label(key), value });
   const columns: KeyedColumn[] = [
     column('id', (row) => row.id),
@@ -24,18 +30,18 @@ export function exportColumns(t: Translate, personal: boolean, timeZone: string)
     column('venue', (row) => row.venueName),
     column('neighbourhood', (row) => row.neighbourhood),
     column('table', (row) => row.tableLabel ?? ''),
-    column('kind', (row) => String(t(`ideas:kind.${row.kind}`))),
+    column('kind', (row) => kinds.get(row.kind) ?? row.kind),
     column('themes', (row) => row.themeCodes ?? ''),
-    column('locationKind', (row) => String(t(`ideas:location.${row.locationKind}`))),
+    column('locationKind', (row) => locations.get(row.locationKind) ?? row.locationKind),
     column('location', (row) => row.locationName),
     column('text', (row) => row.fullBody),
     column('quote', (row) => row.quote),
-    column('status', (row) => (row.status ? String(t(`ideas:status.${row.status}`)) : '')),
+    column('status', (row) => (row.status ? (statuses.get(row.status) ?? row.status) : '')),
     column('statusReason', (row) => row.statusReason),
     column('owner', (row) => row.ownerName ?? ''),
     column('reviewOn', (row) => row.reviewOn ?? ''),
     column('publicAnswer', (row) => row.publicAnswer),
-    column('source', (row) => String(t(`notes:source.${row.source}`))),
+    column('source', (row) => sources.get(row.source) ?? row.source),
   ];
   if (personal) {
     columns.push(
@@ -46,6 +52,10 @@ export function exportColumns(t: Translate, personal: boolean, timeZone: string)
     );
   }
   return columns;
+}
+
+function translations(t: Translate, prefix: string, codes: readonly string[]): Map<string, string> {
+  return new Map(codes.map((code) => [code, String(t(`${prefix}.${code}`))]));
 }
 
 const CONTENT_TYPES: Record<Exclude<ExportFormat, 'print'>, string> = {

@@ -1,7 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 
 // Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
 // hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
@@ -76,6 +75,8 @@ export async function writeJson<R>(columns: (ExportColumn<R> & { key: string })[
  * spreadsheet re-evaluates a cell once somebody edits it.
  */
 export async function writeXlsx<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable, sheetName = 'Notes'): Promise<void> {
+  // Loaded on first use: exceljs is large, and CSV and JSON exports should not carry it in memory.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   const header = sheet.addRow(columns.map((column) => neutraliseCell(column.header)));

@@ -254,9 +254,12 @@ function filterConditions(filter: NoteFilter): SQL[] {
   if (filter.neighbourhood) conditions.push(sql`n.neighbourhood = ${filter.neighbourhood}`);
   if (filter.dinnerId) conditions.push(sql`n.dinner_id = ${filter.dinnerId}`);
   if (filter.ownerId) conditions.push(sql`n.owner_user_id = ${filter.ownerId}`);
-  if (filter.venueId) conditions.push(sql`d.venue_id = ${filter.venueId}`);
-  if (filter.from) conditions.push(sql`d.local_date >= ${filter.from}`);
-  if (filter.to) conditions.push(sql`d.local_date <= ${filter.to}`);
+  // Dinner conditions become a set of dinner ids, so notes stay the driving table (and its indexes apply).
+  const dinnerConditions: SQL[] = [];
+  if (filter.venueId) dinnerConditions.push(sql`venue_id = ${filter.venueId}`);
+  if (filter.from) dinnerConditions.push(sql`local_date >= ${filter.from}`);
+  if (filter.to) dinnerConditions.push(sql`local_date <= ${filter.to}`);
+  if (dinnerConditions.length > 0) conditions.push(sql`n.dinner_id in (select id from dinners where ${sql.join(dinnerConditions, sql` and `)})`);
   if (filter.theme) {
     conditions.push(sql`exists (select 1 from note_theme_links l join note_themes t on t.id = l.theme_id where l.note_id = n.id and t.code = ${filter.theme})`);
   }
@@ -267,10 +270,11 @@ function filterConditions(filter: NoteFilter): SQL[] {
   return conditions;
 }
 
+// Only columns of notes (n), so a page can be chosen before anything is joined.
 const ORDER_BY: Record<NoteSort, SQL> = {
   newest: sql`n.id desc`,
   oldest: sql`n.id asc`,
-  dinner: sql`d.starts_at desc, n.id desc`,
+  dinner: sql`(select starts_at from dinners where id = n.dinner_id) desc, n.id desc`,
   status: sql`case n.status when 'new' then 0 when 'under_review' then 1 when 'planned' then 2 when 'in_progress' then 3 when 'done' then 4 when 'not_possible' then 5 else 6 end, n.id desc`,
   kind: sql`n.kind, n.id desc`,
 };
@@ -301,18 +305,19 @@ export type NoteListRow = {
 
 /** One page of the filtered staff list (one row more tells whether there is a next page). */
 export function listNotes(db: Db, filter: NoteFilterWithLocation, sort: NoteSort, page: number, pageSize: number) {
+  // The page's ids first (notes only, indexes and limit apply), then the joins for those rows alone.
   const rows = db.all<NoteListRow>(sql`
+    with page as (select n.id as id from notes n where ${whereClause(filter)} order by ${ORDER_BY[sort]} limit ${pageSize + 1} offset ${(page - 1) * pageSize})
     select n.id as id, n.kind as kind, substr(n.body, 1, 300) as body, n.status as status, n.neighbourhood as neighbourhood,
       n.location_kind as locationKind, n.location_name as locationName, n.created_at as createdAt,
       d.id as dinnerId, d.title as dinnerTitle, d.starts_at as dinnerStartsAt, v.name as venueName, o.name as ownerName,
       (select group_concat(t.code, ',') from note_theme_links l join note_themes t on t.id = l.theme_id where l.note_id = n.id) as themeCodes
-    from notes n
-      join dinners d on d.id = n.dinner_id
-      join venues v on v.id = d.venue_id
+    from page
+      cross join notes n on n.id = page.id
+      cross join dinners d on d.id = n.dinner_id
+      cross join venues v on v.id = d.venue_id
       left join users o on o.id = n.owner_user_id
-    where ${whereClause(filter)}
-    order by ${ORDER_BY[sort]}
-    limit ${pageSize + 1} offset ${(page - 1) * pageSize}`);
+    order by ${ORDER_BY[sort]}`);
   return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize };
 }
 
@@ -348,13 +353,14 @@ export function iterateNotesForExport(db: Db, filter: NoteFilterWithLocation, so
       (select group_concat(t.code, ',') from note_theme_links l join note_themes t on t.id = l.theme_id where l.note_id = n.id) as themeCodes,
       ${personalColumns}
     from notes n
-      join dinners d on d.id = n.dinner_id
-      join venues v on v.id = d.venue_id
+      cross join dinners d on d.id = n.dinner_id
+      cross join venues v on v.id = d.venue_id
       left join users o on o.id = n.owner_user_id
       left join venue_tables vt on vt.id = n.venue_table_id
       left join residents r on r.id = n.resident_id and n.name_consent = 1
     where ${whereClause(filter)}
     order by ${ORDER_BY[sort]}`;
+  // CROSS JOIN keeps notes the outer loop: SQLite then walks them in id order without sorting.
   // drizzle has no cursor API for better-sqlite3: compile the query (parameters stay bound) and iterate.
   const { sql: text, params } = dialect.sqlToQuery(query);
   return db.$client.prepare(text).iterate(...params) as IterableIterator<ExportRow>;

@@ -58,3 +58,12 @@ describe('countNewConnections', () => {
     expect(countNewConnections(seatings, backgrounds, 0)).toBe(1);
   });
 });
+
+describe('formatInTimeZone', () => {
+  it('writes the community-zone wall clock as YYYY-MM-DD HH:mm in winter and summer time', async () => {
+    const { formatInTimeZone } = await import('../../../src/features/notes/notes-dates.ts');
+
+    expect(formatInTimeZone(Date.UTC(2030, 0, 20, 17, 0), 'Europe/Amsterdam')).toBe('2030-01-20 18:00');
+    expect(formatInTimeZone(Date.UTC(2030, 6, 1, 22, 5), 'Europe/Amsterdam')).toBe('2030-07-02 00:05');
+  });
+});
