@@ -16,7 +16,7 @@ const SHARED_NAMESPACES = ['common', 'mail'];
  * are not required in resident languages. Add a section here only when no resident can receive it.
  */
 const STAFF_ONLY_SECTIONS: Record<string, string[]> = {
-  mail: ['password-reset', 'invitation'],
+  mail: ['password-reset', 'invitation', 'notes-report-reminder', 'notes-review-reminder'],
   // Scheduling: only the public pages (public, access, diets) and the change mails reach residents.
   scheduling: ['nav', 'fields', 'errors', 'conflicts', 'status', 'kitchen', 'visibility', 'venues', 'venueForm', 'find', 'agenda', 'dinnerForm', 'repeat', 'series', 'manage', 'dinners'],
 };
