@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
-import { createMailer } from '../../src/features/mail/outbox.service.ts';
+import { createMailer, type Mailer } from '../../src/features/mail/outbox.service.ts';
 import { createOutboxWorker } from '../../src/features/mail/outbox-worker.ts';
 import { createI18n } from '../../src/i18n/i18n.ts';
 import { paths } from '../../src/paths.ts';
@@ -45,6 +45,7 @@ export function launchBrowser(): Promise<Browser> {
 export type RunningApp = {
   baseUrl: string;
   db: Db;
+  mailer: Mailer;
   smtp: TestSmtpServer;
   config: Config;
   /** Waits until the SMTP server has received a mail for this address (the outbox worker delivers it). */
@@ -87,6 +88,7 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Running
   return {
     baseUrl,
     db,
+    mailer,
     smtp,
     config,
     async waitForMail(to, timeoutMs = 10_000) {
@@ -122,9 +124,12 @@ export async function screenshots(page: Page, name: string): Promise<void> {
 
 export type AxeFinding = { page: string; rule: string; impact: string; targets: string[] };
 
-/** axe-core on the page as it is: only serious and critical violations are returned. */
+/**
+ * axe-core on the page as it is: only serious and critical violations are returned. Sandboxed
+ * frames (the mail preview) run no scripts, so axe cannot enter them and would wait for a timeout.
+ */
 export async function seriousAxeViolations(page: Page, label: string): Promise<AxeFinding[]> {
-  const results = await new AxeBuilder({ page }).analyze();
+  const results = await new AxeBuilder({ page }).exclude('iframe[sandbox]').analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ page: label, rule: v.id, impact: v.impact ?? '', targets: v.nodes.map((n) => n.target.join(' ')) }));
