@@ -20,7 +20,9 @@ export function createMailRenderer(options: { i18n: I18nInstance; baseUrl: strin
     if (cached) return cached;
     // The text part shows values verbatim: HTML escaping there would print &lt; to the reader.
     const escape = plainText ? (value: unknown) => (value == null ? '' : String(value)) : undefined;
-    const fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, async: false, ...(escape ? { escape } : {}) });
+    // cache: EJS then also keeps compiled include()s (partials) instead of reading and compiling
+    // them on every mail. Only for HTML: the cache is keyed by file name, not by escape function.
+    const fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, async: false, ...(escape ? { escape } : { cache: options.cache }) });
     compiled.set(file, fn);
     return fn;
   }
