@@ -147,6 +147,31 @@ describe('outbox worker delivering to a real SMTP server', () => {
     expect(world.smtp.received[0]!.parsed.messageId).toBe(queued.messageId);
   });
 
+  it('delivers all 100 mails queued during a 10-minute outage within 15 minutes of its start, each exactly once', async () => {
+    const world = await deliveryWorld();
+    await world.smtp.refuseConnections();
+    for (let i = 0; i < 100; i++) world.queueInvitation(`resident${i}@test.example`);
+    const worker = world.worker({ transport: world.transport({ pool: true, maxConnections: 5 }), concurrency: 5, batchSize: 100 });
+    const start = world.clock.now().getTime();
+    let deliveredAt: number | null = null;
+
+    // The polling loop, stepped every 30 simulated seconds; the server comes back after 10 minutes.
+    for (let elapsed = 0; elapsed <= 20 * MINUTE && deliveredAt === null; elapsed += 30 * SECOND) {
+      world.clock.set(new Date(start + elapsed));
+      if (elapsed === 10 * MINUTE) await world.smtp.acceptConnections();
+      await worker.runOnce();
+      if (world.smtp.received.length === 100) deliveredAt = elapsed;
+    }
+
+    expect(deliveredAt).not.toBeNull();
+    expect(deliveredAt!).toBeLessThanOrEqual(15 * MINUTE);
+    const messageIds = world.smtp.received.map((mail) => mail.parsed.messageId);
+    expect(new Set(messageIds).size).toBe(100);
+    const rows = world.db.select().from(outbox).all();
+    expect(rows.every((row) => row.status === 'sent')).toBe(true);
+    expect(rows.every((row) => row.attempts === 4)).toBe(true); // 0 s, 30 s, 2.5 min refused; 12.5 min delivered
+  });
+
   it.each([
     { code: 421, stage: 'connect' as const },
     { code: 451, stage: 'data' as const },
