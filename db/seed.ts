@@ -7,6 +7,7 @@ import { hashPassword } from '../src/features/auth/passwords.ts';
 import type { Mailer } from '../src/features/mail/outbox.service.ts';
 import { seedScheduling } from './seed-scheduling.ts';
 import { seedNotes } from './seed-notes.ts';
+import { seedRsvp } from './seed-rsvp.ts';
 
 export type SeedDeps = { db: Db; mailer: Mailer; now: () => Date };
 
@@ -35,6 +36,8 @@ export async function seedDemo({ db, mailer, now }: SeedDeps): Promise<void> {
   // Venues, a fortnightly series, one-off and past dinners (scheduling, issue 4).
   const organiser = db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[1]!.email)).get();
   seedScheduling(db, mailer, { now: now(), organiserId: organiser?.id ?? null });
+  // Residents with consents, invitations, answers and a waiting list (RSVP, issue 5).
+  seedRsvp(db, mailer, { now: now(), baseUrl: 'http://localhost:3000', timeZone: 'Europe/Amsterdam', organiserId: organiser?.id ?? null });
   // Notes, ideas with follow-up, a dinner report and reference figures (notes, issue 6).
   seedNotes(db, mailer, { now: now(), baseUrl: 'http://localhost:3000', organiserId: organiser?.id ?? null, staffEmail: DEMO_ACCOUNTS[2]!.email });
 }
