@@ -11,7 +11,7 @@ import { buildCalendar, type IcsEvent } from './calendar.ts';
 import { bookingsNear, type Booking, checkCandidate, closureOn, type Problem, type VenueRules } from './conflicts.ts';
 import type { EditDinnerInput, NewDinnerInput } from './dinners.forms.ts';
 import { addDays, daysBetween, isoWeekday, minutesOfDay, resolveLocalTime, timeOfMinutes } from './local-time.ts';
-import { countSeatsTaken, type DinnerRecipient, listDinnerRecipients } from './rsvp-bridge.ts';
+import { countSeatsTaken, type DinnerRecipient, fillFreedSeats, listDinnerRecipients } from './rsvp-bridge.ts';
 import { dinners, dinnerSeries, type Dinner, type Venue } from './scheduling.schema.ts';
 import { checkRule, occurrenceDates, type RecurrenceRule } from './series.ts';
 import { findVenueDetails, loadBookings, toVenueRules, type VenueDetails } from './venues.service.ts';
@@ -330,6 +330,7 @@ export function updateDinner(db: Db, mailer: Mailer, dinnerId: number, input: Ed
         .where(eq(dinners.id, row.id))
         .returning()
         .get();
+      if (capacity > row.capacity) fillFreedSeats(tx, mailer, row.id, { baseUrl: context.baseUrl, timeZone: context.timeZone }, context.now);
       if (moved && row.status === 'published') {
         notified += notifyDinnerChange(tx, mailer, { dinner: updated, previous: row, venue, kind: 'moved', recipients: listRecipients(tx, row.id), baseUrl: context.baseUrl, timeZone: context.timeZone, now: context.now });
       }

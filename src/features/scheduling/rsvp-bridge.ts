@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import type { Mailer } from '../mail/outbox.service.ts';
 import { residents } from '../residents/residents.schema.ts';
 import { rsvps } from '../rsvp/rsvp.schema.ts';
+import { findDinnerForRsvp, promoteWaiting } from '../rsvp/rsvp.service.ts';
 
 // ─── Plug-in point for the RSVP feature ──────────────────────────────────────────────────────
 // Scheduling needs two facts that only RSVP knows. Until RSVP lands, both answer "nobody".
@@ -45,4 +47,14 @@ export function countSeatsTaken(db: DbOrTx, dinnerIds: readonly number[]): Map<n
     .groupBy(rsvps.dinnerId)
     .all();
   return new Map(rows.map((row) => [row.dinnerId, Number(row.taken)]));
+}
+
+/**
+ * After an organiser raised a published dinner's capacity: RSVP's rule gives the freed seats to
+ * the first waiting households that fit, and mails them, in the same transaction. Returns how many moved up.
+ */
+export function fillFreedSeats(tx: DbOrTx, mailer: Mailer, dinnerId: number, settings: { baseUrl: string; timeZone: string }, now: Date): number {
+  const dinner = findDinnerForRsvp(tx, dinnerId);
+  if (!dinner || dinner.status !== 'published') return 0;
+  return promoteWaiting(tx, mailer, settings, dinner, now).length;
 }
