@@ -4,6 +4,7 @@ import { outbox } from '../../src/db/schema.ts';
 import { residents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
 import { purgeExpiredData } from '../../src/features/residents/privacy.service.ts';
 import { createRsvpScheduler } from '../../src/features/rsvp/rsvp-reminders.ts';
+import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { answerRsvp } from '../../src/features/rsvp/rsvp.service.ts';
 import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
 import { makeTestApp } from '../support/app.ts';
@@ -75,5 +76,25 @@ describe('purgeExpiredData', () => {
     expect(at31.sensitivePurged).toBe(1);
     expect(db.select().from(residentSensitive).all().map((r) => r.residentId)).toEqual([keeper.id]);
     expect(db.select().from(residents).all()).toHaveLength(2);
+  });
+});
+
+describe('promoteAfterCapacityChanges', () => {
+  it('gives seats added by a higher capacity to the waiting list in order, and tells those households', () => {
+    const { db, mailer, clock, dinner, scheduler } = world();
+    const [a, b, c] = [buildResident(db), buildResident(db), buildResident(db)];
+    db.update(dinners).set({ capacity: 2 }).where(eq(dinners.id, dinner.id)).run();
+    for (const r of [a, b, c]) answerRsvp(db, mailer, settings, dinner.id, r.id, { answer: 'yes', people: 2, key: null }, { source: 'invitation', actorUserId: null }, clock.now());
+    db.update(dinners).set({ capacity: 4 }).where(eq(dinners.id, dinner.id)).run();
+
+    scheduler().runOnce();
+
+    const statuses = db.select().from(rsvps).all().map((r) => [r.residentId, r.status]);
+    expect(statuses).toEqual([
+      [a.id, 'confirmed'],
+      [b.id, 'confirmed'],
+      [c.id, 'waiting'],
+    ]);
+    expect(db.select().from(outbox).where(eq(outbox.template, 'rsvp-promoted')).all().map((m) => m.toAddress)).toEqual([b.email]);
   });
 });

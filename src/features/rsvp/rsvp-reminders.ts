@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { and, eq, gt, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
 import { localDay } from '../../lib/dates.ts';
@@ -8,7 +8,7 @@ import { purgeExpiredData } from '../residents/privacy.service.ts';
 import { residents } from '../residents/residents.schema.ts';
 import { dinners } from '../scheduling/scheduling.schema.ts';
 import { rsvps } from './rsvp.schema.ts';
-import { findDinnerForRsvp, mailResident, type RsvpSettings } from './rsvp.service.ts';
+import { findDinnerForRsvp, mailResident, promoteWaitingList, type RsvpSettings } from './rsvp.service.ts';
 
 export type ReminderSettings = {
   /** Days before the dinner for the first reminder (0 turns it off). */
@@ -94,6 +94,28 @@ export function sendDueReminders(db: Db, mailer: Mailer, settings: RsvpSettings,
   return queued;
 }
 
+/**
+ * Seats freed outside an answer (an organiser raised the capacity in scheduling) go to the waiting
+ * list here, within a minute: every coming dinner with waiting households and free seats.
+ */
+export function promoteAfterCapacityChanges(db: Db, mailer: Mailer, settings: RsvpSettings, now: Date): number {
+  const candidates = db
+    .select({ id: dinners.id })
+    .from(dinners)
+    .where(
+      and(
+        eq(dinners.status, 'published'),
+        gt(dinners.startsAt, now),
+        sql`exists (select 1 from rsvps w where w.dinner_id = ${dinners.id} and w.status = 'waiting')`,
+        sql`${dinners.capacity} > (select coalesce(sum(c.people), 0) from rsvps c where c.dinner_id = ${dinners.id} and c.status = 'confirmed')`,
+      ),
+    )
+    .all();
+  let promoted = 0;
+  for (const dinner of candidates) promoted += promoteWaitingList(db, mailer, settings, dinner.id, now).length;
+  return promoted;
+}
+
 export type RsvpSchedulerOptions = {
   db: Db;
   mailer: Mailer;
@@ -107,8 +129,9 @@ export type RsvpSchedulerOptions = {
 };
 
 /**
- * Runs in the app process next to the outbox worker: every minute it queues due reminders, and
- * once an hour it runs the retention job. Safe to run after a restart or twice: both are idempotent.
+ * Runs in the app process next to the outbox worker: every minute it queues due reminders and
+ * promotes waiting households into seats added by a capacity change, and once an hour it runs the
+ * retention job. Safe to run after a restart or twice: both are idempotent.
  */
 export function createRsvpScheduler(options: RsvpSchedulerOptions) {
   const intervalMs = options.intervalMs ?? 60_000;
@@ -120,6 +143,7 @@ export function createRsvpScheduler(options: RsvpSchedulerOptions) {
   function runOnce(): { reminders: number; purged: number } {
     const now = options.now();
     const queued = sendDueReminders(options.db, options.mailer, options.settings, reminders, now);
+    promoteAfterCapacityChanges(options.db, options.mailer, options.settings, now);
     let purged = 0;
     if (now.getTime() - lastPurge >= 60 * 60_000) {
       purged = purgeExpiredData(options.db, now, options.retentionDays).sensitivePurged;
