@@ -19,6 +19,10 @@ const STAFF_ONLY_SECTIONS: Record<string, string[]> = {
   mail: ['password-reset', 'invitation', 'notes-report-reminder', 'notes-review-reminder'],
   // Scheduling: only the public pages (public, access, diets) and the change mails reach residents.
   scheduling: ['nav', 'fields', 'errors', 'conflicts', 'status', 'kitchen', 'visibility', 'venues', 'venueForm', 'find', 'agenda', 'dinnerForm', 'repeat', 'series', 'manage', 'dinners'],
+  // RSVP: the organisers' invitation and guest-list pages.
+  rsvp: ['admin'],
+  // Residents: only consent texts and form errors reach residents; the rest are staff pages.
+  residents: ['list', 'form', 'show', 'import', 'nav'],
 };
 
 const RESIDENT_LOCALES = LOCALES.filter((locale) => !STAFF_LOCALES.includes(locale));
