@@ -321,3 +321,50 @@ describe('public ideas and the personal link', () => {
     expect((await request(app).get('/ideas/t/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(410);
   });
 });
+
+describe('escaping (test plan D1)', () => {
+  const PAYLOAD = '<img src=x onerror=alert(1) data-xss-canary>"\'><script>alert(2)</script>';
+
+  it('shows a hostile note text escaped on the staff list, detail, capture, print and public pages, and in mails', async () => {
+    const { db, browser, user } = await signedIn(['staff', 'organiser']);
+    const dinner = buildDinner(db);
+    const note = buildNote(db, dinner, { body: PAYLOAD, locationKind: 'complex', locationName: PAYLOAD, isPublic: true, publicAnswer: PAYLOAD });
+    buildAttendee(db, dinner, { hearBack: true });
+    await browser.get(`/notes/${note.id}`);
+    await browser.post(`/notes/${note.id}/follow-up`, { status: 'done', ownerId: String(user.id), publicAnswer: `${PAYLOAD}!`, isPublic: 'on' });
+
+    const pages = [
+      await browser.get('/notes'),
+      await browser.get(`/notes/${note.id}`),
+      await browser.get(`/notes/dinners/${dinner.id}`),
+      await browser.get('/ideas/n/Oost'),
+      await browser.post('/notes/export', { format: 'print' }),
+    ];
+    const mail = db.select().from(outbox).get()!;
+
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('<img src=x');
+      expect(page.text).not.toContain('<script>alert(2)');
+    }
+    expect(pages[0]!.text).toContain('&lt;img src=x');
+    expect(mail.html).not.toContain('<img src=x');
+    expect(mail.text).toContain('<img src=x onerror=alert(1) data-xss-canary>');
+  });
+});
+
+describe('POST /ideas/t/:token/updates', () => {
+  it('stops the update mails for a resident who withdraws', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db);
+    const resident = buildAttendee(db, dinner, { hearBack: true });
+    const link = noteLinkPath(db, dinner.id, resident.id);
+    const browser = browserAgent(app);
+    await browser.get(link);
+
+    const res = await browser.post(`${link}/updates`, { wanted: 'no' });
+
+    expect(res.status).toBe(303);
+    expect(db.select().from(hearBackConsents).get()!.withdrawnAt).not.toBeNull();
+  });
+});
