@@ -34,6 +34,11 @@ export interface SearchLimits {
   maxIterations?: number;
   /** Failed rounds a maxima search tolerates before the strong perturbation (default 3). */
   patience?: number;
+  /** Trajectories at the start (default 4); the population shrinks to one by mid-run. */
+  population?: number;
+  /** Strong perturbation size as a multiple of n/G, drawn uniformly from [min, max] for
+   * every perturbation (default [0.25, 0.5]). */
+  strength?: [number, number];
   /** Clock in milliseconds; injectable for tests. */
   clock?: () => number;
 }
@@ -418,28 +423,50 @@ export function solveGrouping(inst: GroupingInstance, limits: SearchLimits = {})
     clock,
   };
   const { n, groupCount: g } = inst;
-  const cur = new GroupingState(inst);
-  const local = new Snapshot(cur);
-  const best = new Snapshot(cur);
   const patience = limits.patience ?? 3;
-  const strength = Math.max(2, Math.round((n <= 400 ? 1 : 1.5) * (n / g)));
+  const [strengthMin, strengthMax] = limits.strength ?? [0.25, 0.5];
+  const populationSize = Math.max(1, limits.population ?? 4);
+  const startedAt = clock();
+  const timeLimit = limits.timeLimitMs ?? 1000;
+  const progress = (): number => Math.max(budget.iterations / budget.maxIterations, (clock() - startedAt) / timeLimit);
   let descents = 0;
 
-  // a few random starts, keep the best local maximum
-  for (let start = 0; start < 5 && !exhausted(budget); start++) {
-    cur.load(randomAssignment(inst, rng));
-    descend(inst, cur, budget);
-    descents++;
-    if (cur.f > best.f) best.save(cur);
+  // A small population of independent trajectories, advanced in turn. It shrinks linearly
+  // (dropping the worst) until half the budget is spent, then one trajectory continues: the
+  // "dynamic population size" idea of TPSDP in its simplest form. It protects against a
+  // trajectory stuck in a poor region, e.g. a poor choice of group sizes on "ds" instances.
+  const population: { state: GroupingState; best: Snapshot; local: Snapshot }[] = [];
+  for (let k = 0; k < populationSize; k++) {
+    const state = new GroupingState(inst);
+    const trajectory = { state, best: new Snapshot(state), local: new Snapshot(state) };
+    for (let start = 0; start < 3 && !exhausted(budget); start++) {
+      state.load(randomAssignment(inst, rng));
+      descend(inst, state, budget);
+      descents++;
+      if (state.f > trajectory.best.f) trajectory.best.save(state);
+    }
+    trajectory.best.restore(state);
+    population.push(trajectory);
   }
-  best.restore(cur);
 
+  let turn = 0;
   while (!exhausted(budget)) {
+    const wanted = Math.max(1, Math.ceil(populationSize * (1 - progress() / 0.5)));
+    while (population.length > wanted) {
+      let worst = 0;
+      for (let k = 1; k < population.length; k++) if (population[k]!.best.f < population[worst]!.best.f) worst = k;
+      population.splice(worst, 1);
+    }
+    const trajectory = population[turn++ % population.length]!;
+    const cur = trajectory.state;
+    const strength = Math.max(2, Math.round((strengthMin + rng.next() * (strengthMax - strengthMin)) * (n / g)));
     perturb(inst, cur, strength, rng);
-    maximaSearch(inst, cur, local, patience, rng, budget);
+    maximaSearch(inst, cur, trajectory.local, patience, rng, budget);
     descents++;
-    if (cur.f > best.f + EPS) best.save(cur);
+    if (cur.f > trajectory.best.f + EPS) trajectory.best.save(cur);
   }
+  let best = population[0]!.best;
+  for (const trajectory of population) if (trajectory.best.f > best.f) best = trajectory.best;
   const assignment = Int32Array.from(best.p);
   return { objective: groupingObjective(inst, assignment), assignment, iterations: budget.iterations, descents };
 }

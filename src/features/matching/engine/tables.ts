@@ -721,7 +721,22 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
         }
       }
     }
-    if (target < 0 && partner < 0) continue;
+    if (target < 0 && partner < 0) {
+      if (s === pool && m.T <= FULL_MOVE_LIMIT) {
+        const chain = ejectionChain(st, P);
+        if (chain >= 0) {
+          for (const table of [chain, st.tableOf[P]!]) {
+            for (let Q = st.head[table]!; Q >= 0; Q = st.next[Q]!) {
+              if (inQueue[Q] === 0) {
+                inQueue[Q] = 1;
+                queue.push(Q);
+              }
+            }
+          }
+        }
+      }
+      continue;
+    }
     let t: number;
     if (partner >= 0) {
       t = st.tableOf[partner]!;
@@ -752,6 +767,53 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
       }
     }
   }
+}
+
+/**
+ * Ejection chain for an unseated party B: some party A leaves table t for another table t2
+ * so that B can take its place at t (A was blocking B by seats or by language). Tried only
+ * when no single move or swap helps B. Applies the best improving chain and returns t2 (or
+ * -1). Candidates are priced by applying and undoing the two moves.
+ */
+function ejectionChain(st: SeatingState, B: number): number {
+  const { m } = st;
+  const pool = st.pool;
+  const log = st.undoLog;
+  st.undoLog = null;
+  const before = totalsOf(st);
+  let best = before;
+  let bestA = -1;
+  let bestT = -1;
+  let bestT2 = -1;
+  for (let t = 0; t < m.T; t++) {
+    if (m.seats[t]! < m.partySize[B]! || (m.partyAccess[B] === 1 && m.accessible[t] === 0)) continue;
+    // moving A out and back re-links it at the head of the list: iterate over a copy
+    const atTable: number[] = [];
+    for (let A = st.head[t]!; A >= 0; A = st.next[A]!) atTable.push(A);
+    for (const A of atTable) {
+      if (!st.canSit(B, t, A)) continue;
+      for (let t2 = 0; t2 < m.T; t2++) {
+        if (t2 === t || !st.canSit(A, t2, -1)) continue;
+        st.evaluations += 2;
+        st.move(A, t2);
+        st.move(B, t);
+        const after = totalsOf(st);
+        if (totalsLess(after, best)) {
+          best = after;
+          bestA = A;
+          bestT = t;
+          bestT2 = t2;
+        }
+        st.move(B, pool);
+        st.move(A, t);
+      }
+    }
+  }
+  st.undoLog = log;
+  if (bestA < 0) return -1;
+  st.move(bestA, bestT2);
+  st.move(B, bestT);
+  return bestT2;
 }
 
 /** Difficulty order: accessible needs, then bigger parties, then fewer languages. */
