@@ -8,6 +8,8 @@ import { buildUser } from '../support/builders.ts';
 import { entryFor, expectedOutcome, formBody, inventory, makeMatrixWorld, type MatrixWorld } from '../support/matrix.ts';
 import { paramNames } from '../support/routes.ts';
 import { ACTORS, credentialsForUser, type Credentials } from '../support/security.ts';
+import { residents } from '../../src/features/residents/residents.schema.ts';
+import { buildDinner as buildRsvpDinner, personalLink } from '../support/rsvp-builders.ts';
 import { textPartProblems, XSS_PAYLOADS, xssProblems } from '../support/xss.ts';
 
 // Test plan D1: every payload through every user-editable field, then every page and mail part checked.
@@ -92,6 +94,38 @@ const XSS_FIELDS: XssField[] = [
       const res = await request(world.app).get(`/login?next=${encodeURIComponent(`/${payload}`)}`);
       expect(res.status).toBe(200);
       return { responses: [res] };
+    },
+  },
+  {
+    field: 'residents and RSVP: resident name, other food wishes, other help, background in own words, walk-in name',
+    async store(world, payload, n) {
+      const admin = await asAdmin(world);
+      const email = `xss-resident-${n}@test.example`;
+      const created = await post(world, '/admin/residents', admin, { name: payload, email, locale: 'nl', adults: '1', children: '0' });
+      expect(created.status, `add resident ${JSON.stringify(payload)}`).toBe(303);
+      const resident = world.db.select().from(residents).where(eq(residents.email, email)).get()!;
+      const sensitive = await post(world, `/admin/residents/${resident.id}/sensitive`, admin, { consentDiet: 'on', dietOther: payload, consentAccess: 'on', accessOther: payload, consentBackground: 'on', backgroundText: payload });
+      expect(sensitive.status).toBe(303);
+      const dinner = buildRsvpDinner(world.db);
+      const answered = await post(world, `/admin/residents/${resident.id}/answer`, admin, { dinnerId: String(dinner.id), answer: 'yes', people: '1' });
+      expect(answered.status).toBe(303);
+      const walkIn = await post(world, `/agenda/dinners/${dinner.id}/walk-in`, admin, { name: payload, people: '1' });
+      expect(walkIn.status).toBe(303);
+      const link = personalLink(world.db, resident.id, dinner, world.clock.now());
+      const invalid = await post(world, '/admin/residents', admin, { name: payload, email: payload, phone: payload, postcode: payload, adults: payload, children: '0', locale: 'nl' });
+      return {
+        pages: [
+          { path: `/admin/residents/${resident.id}`, cookie: admin.cookie },
+          { path: `/agenda/dinners/${dinner.id}/guests`, cookie: admin.cookie },
+          { path: `/agenda/dinners/${dinner.id}/door-list`, cookie: admin.cookie },
+          { path: `/agenda/dinners/${dinner.id}/check-in`, cookie: admin.cookie },
+          { path: link, cookie: '' },
+          { path: `${link}/data`, cookie: '' },
+        ],
+        responses: [invalid],
+        stored: resident.name,
+        mailTo: email,
+      };
     },
   },
 ];
