@@ -64,6 +64,7 @@ describe('POST /notes/dinners/:dinnerId', () => {
 
     expect(res.status).toBe(422);
     expect(res.text).toContain('href="#field-body"');
+    expect(res.text).toContain('Wat werd er gezegd?: Vul dit veld in.');
     expect(db.select().from(notes).all()).toHaveLength(0);
   });
 
