@@ -12,6 +12,7 @@ import { deleteResident, recordDataAccess, residentDataBundle } from '../residen
 import { SensitiveForm } from '../residents/residents.forms.ts';
 import { ACCESS_TAGS, BACKGROUND_CHOICES, CONSENT_PURPOSES, DIET_TAGS } from '../residents/residents.schema.ts';
 import { findResident, findSensitive, saveSensitive, setKeepSensitive, withdrawConsents } from '../residents/residents.service.ts';
+import { linkGuessLimiter } from './link-limiter.ts';
 import { AnswerForm, JoinForm, NewLinkForm } from './rsvp.forms.ts';
 import { confirmJoinRequest, findJoinRequest, requestToJoin, sendFreshLinks } from './join.service.ts';
 import {
@@ -42,6 +43,7 @@ export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, 
 export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   const router = Router();
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
+  router.use(['/r/:token', '/join/:token'], linkGuessLimiter({ windowMs: config.rateLimits.windowMs, limit: config.rateLimits.perIp, now }));
 
   function expired(res: Response, status = 410): void {
     res.locals.offeredLocales = LOCALES;
