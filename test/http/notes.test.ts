@@ -93,6 +93,18 @@ describe('POST /notes/dinners/:dinnerId', () => {
     expect(db.select().from(notes).all()).toHaveLength(0);
   });
 
+  it('answers 409 and stores nothing for a cancelled dinner', async () => {
+    const { db, browser } = await signedIn(['organiser']);
+    const dinner = buildDinner(db, { status: 'cancelled', cancelReason: 'Storm' });
+    await browser.get(`/notes/dinners/${dinner.id}`);
+
+    const res = await browser.post(`/notes/dinners/${dinner.id}`, { kind: 'story', body: 'Toch iets' });
+
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('niet doorgegaan');
+    expect(db.select().from(notes).all()).toHaveLength(0);
+  });
+
   it('sends an anonymous visitor to the sign-in page', async () => {
     const { app, db } = makeTestApp();
     const dinner = buildDinner(db);

@@ -137,7 +137,17 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
     if (!dinnerId || !findDinnerForNotes(db, dinnerId)) throw notFound();
     const wantsJson = req.get('accept')?.includes('application/json') === true;
     const form = parseForm(NoteForm, req.body);
-    const result = form.ok ? withFieldErrors(() => createNote(db, dinnerId, form.data, res.locals.user!.id, now())) : form;
+    let result;
+    try {
+      result = form.ok ? withFieldErrors(() => createNote(db, dinnerId, form.data, res.locals.user!.id, now())) : form;
+    } catch (error) {
+      // The background submit reads JSON: give it the message instead of an HTML error page.
+      if (wantsJson && error instanceof AppError) {
+        res.status(error.status).json({ errors: { _form: [res.locals.t(error.messageKey, error.values)] } });
+        return;
+      }
+      throw error;
+    }
     if (!result.ok) {
       if (wantsJson) {
         res.status(422).json({ errors: translateErrors(res, result.errors) });

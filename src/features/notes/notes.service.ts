@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { userRoles, users } from '../../db/schema.ts';
-import { AppError, notFound } from '../../lib/errors.ts';
+import { AppError, conflict, notFound } from '../../lib/errors.ts';
 import { hashToken, newToken } from '../../lib/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
@@ -142,7 +142,7 @@ export function listDinnersForCapture(db: Db, now: Date) {
       (select count(*) from notes n where n.dinner_id = d.id) as noteCount,
       exists (select 1 from dinner_reports r where r.dinner_id = d.id) as reported
     from dinners d join venues v on v.id = d.venue_id
-    where d.status <> 'cancelled' and d.starts_at between ${now.getTime() - 60 * DAY_MS} and ${now.getTime() + DAY_MS}
+    where d.status in ('published', 'completed') and d.starts_at between ${now.getTime() - 60 * DAY_MS} and ${now.getTime() + DAY_MS}
     order by d.starts_at desc limit 100`);
 }
 
@@ -203,6 +203,8 @@ export function createNote(db: Db, dinnerId: number, input: NoteInput, actorId: 
   return db.transaction((tx) => {
     const dinner = findDinnerForNotes(tx, dinnerId);
     if (!dinner) throw notFound();
+    // Drafts never took place and cancelled dinners did not happen: nothing came out of them.
+    if (dinner.status !== 'published' && dinner.status !== 'completed') throw conflict('dinner_not_held', 'notes:errors.dinnerNotHeld');
     return insertNote(tx, dinner, { ...input, residentId: null, source: 'staff', recordedByUserId: actorId }, now);
   });
 }
