@@ -12,10 +12,13 @@
  * elements, tables the groups, and an extra "unseated" pool absorbs what does not fit. The
  * state keeps per-table counts of every background / street / age value and of every
  * language, so the gain of moving or swapping parties costs O(party size + history entries).
- * A queue-driven first-improvement local search over moves and swaps is wrapped in an
- * iterated local search (random kicks of a few parties, undo when worse). During the search
- * a table under minPerTable is allowed but penalised above everything else; a final repair
- * unseats what still breaks the rule, so results always satisfy every hard rule.
+ * A queue-driven first-improvement local search over moves, swaps and (for unseated parties)
+ * two-step ejection chains is wrapped in an iterated local search whose kicks are random
+ * moves/swaps, swapping or relocating whole tables, emptying a table and opening a table in
+ * the language of an unseated party; worse rounds are undone from an undo log, with a short
+ * random walk on the soft levels. During the search a table under minPerTable is allowed but
+ * penalised above everything else; a final repair unseats what still breaks the rule, so
+ * results always satisfy every hard rule.
  */
 import { createRng, type Rng } from './random.ts';
 import { tablesReason } from './reasons.ts';
@@ -224,7 +227,6 @@ export class SeatingState {
   readonly head: Int32Array;
   readonly next: Int32Array;
   readonly prev: Int32Array;
-  private readonly excl: Int32Array;
   // totals
   viol = 0;
   unseated = 0;
@@ -254,7 +256,6 @@ export class SeatingState {
     this.head = new Int32Array(m.T + 1);
     this.next = new Int32Array(m.K);
     this.prev = new Int32Array(m.K);
-    this.excl = new Int32Array(m.F);
     this.loadAssignment(null);
   }
 
@@ -322,15 +323,15 @@ export class SeatingState {
     for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) this.featTab[fb + m.featId[k]!]! -= m.featCnt[k]!;
   }
 
-  /** Cost P adds when joining real table t while party X (or -1) leaves it. Sets eB/eM/eS. */
-  private addCost(P: number, t: number, X: number): void {
-    const { m, excl } = this;
+  /** Cost P adds when joining real table t as it is now. Sets eB/eM/eS. */
+  private addCost(P: number, t: number): void {
+    const { m } = this;
     const fb = t * m.F;
     let b = 0;
     let s = 0;
     for (let k = m.featStart[P]!; k < m.featStart[P + 1]!; k++) {
       const f = m.featId[k]!;
-      const other = this.featTab[fb + f]! - excl[f]!;
+      const other = this.featTab[fb + f]!;
       if (other === 0) continue;
       if (f < m.B) b += m.featCnt[k]! * other;
       else s += m.featWeight[f]! * m.featCnt[k]! * other;
@@ -338,7 +339,7 @@ export class SeatingState {
     let met = 0;
     for (let k = m.metStart[P]!; k < m.metStart[P + 1]!; k++) {
       const Q = m.metParty[k]!;
-      if (Q !== X && this.tableOf[Q] === t) met++;
+      if (this.tableOf[Q] === t) met++;
     }
     this.eB = b;
     this.eM = met;
@@ -364,11 +365,6 @@ export class SeatingState {
     this.eB = b;
     this.eM = met;
     this.eS = sg;
-  }
-
-  private markExcl(X: number, sign: number): void {
-    const { m } = this;
-    for (let k = m.featStart[X]!; k < m.featStart[X + 1]!; k++) this.excl[m.featId[k]!]! += sign * m.featCnt[k]!;
   }
 
   /** Whether P may sit at real table t if party X (or -1) leaves it (seats, access, language). */
@@ -441,58 +437,11 @@ export class SeatingState {
     }
     if (t === this.pool) un += sz;
     else {
-      this.addCost(P, t, -1);
+      this.addCost(P, t);
       b += this.eB;
       met += this.eM;
       sg += this.eS;
       viol += this.violOf(t, this.load[t]! + sz) - this.violOf(t, this.load[t]!);
-    }
-    this.dH = viol * (m.people + 1) + un;
-    this.dB = b;
-    this.dM = met;
-    this.dS = sg;
-  }
-
-  /** Evaluates swapping P (at s) and Q (at t ≠ s); feasibility checked by the caller. */
-  evalSwap(P: number, Q: number): void {
-    const { m } = this;
-    this.evaluations++;
-    const s = this.tableOf[P]!;
-    const t = this.tableOf[Q]!;
-    const sp = m.partySize[P]!;
-    const sq = m.partySize[Q]!;
-    let b = 0;
-    let met = 0;
-    let sg = 0;
-    let viol = 0;
-    let un = 0;
-    if (s === this.pool) un += sq - sp;
-    else {
-      this.removal(P, s);
-      b -= this.eB;
-      met -= this.eM;
-      sg -= this.eS;
-      this.markExcl(P, 1);
-      this.addCost(Q, s, P);
-      this.markExcl(P, -1);
-      b += this.eB;
-      met += this.eM;
-      sg += this.eS;
-      viol += this.violOf(s, this.load[s]! - sp + sq) - this.violOf(s, this.load[s]!);
-    }
-    if (t === this.pool) un += sp - sq;
-    else {
-      this.removeCost(Q, t);
-      b -= this.eB;
-      met -= this.eM;
-      sg -= this.eS;
-      this.markExcl(Q, 1);
-      this.addCost(P, t, Q);
-      this.markExcl(Q, -1);
-      b += this.eB;
-      met += this.eM;
-      sg += this.eS;
-      viol += this.violOf(t, this.load[t]! - sq + sp) - this.violOf(t, this.load[t]!);
     }
     this.dH = viol * (m.people + 1) + un;
     this.dB = b;
@@ -513,7 +462,7 @@ export class SeatingState {
       this.jS = 0;
       return;
     }
-    this.addCost(P, t, -1);
+    this.addCost(P, t);
     this.jB = this.eB;
     this.jM = this.eM;
     this.jS = this.eS;
@@ -573,7 +522,7 @@ export class SeatingState {
       b -= this.eB;
       met -= this.eM;
       sg -= this.eS;
-      this.addCost(Q, s, -1);
+      this.addCost(Q, s);
       b += this.eB;
       met += this.eM;
       sg += this.eS;
@@ -619,7 +568,7 @@ export class SeatingState {
     }
     if (t === this.pool) this.unseated += sz;
     else {
-      this.addCost(P, t, -1);
+      this.addCost(P, t);
       this.bg += this.eB;
       this.met += this.eM;
       this.sig += this.eS;
