@@ -87,3 +87,38 @@ describe('toFtsQuery', () => {
     expect(toFtsQuery('   ---  ')).toBe('');
   });
 });
+
+describe('streaming', () => {
+  it('writes the first CSV bytes while most rows are still unread, and pulls rows only as the reader takes them', async () => {
+    const total = 50_000;
+    let pulled = 0;
+    function* rows(): Generator<Row> {
+      for (let id = 1; id <= total; id++) {
+        pulled += 1;
+        yield { id, text: `regel ${id} met wat tekst om de buffer te vullen` };
+      }
+    }
+    let pulledAtFirstChunk = -1;
+    let received = 0;
+    let writtenRows = 0;
+    let largestLag = 0;
+    const slowReader = new (await import('node:stream')).Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        if (pulledAtFirstChunk < 0) pulledAtFirstChunk = pulled;
+        received += chunk.length;
+        writtenRows += chunk.toString('utf8').split('\r\n').length - 1;
+        // Rows read from the cursor but not yet handed to the reader: what the export holds in memory.
+        largestLag = Math.max(largestLag, pulled - writtenRows);
+        setImmediate(callback);
+      },
+    });
+
+    await writeCsv(columns, rows(), slowReader);
+
+    expect(pulled).toBe(total);
+    expect(received).toBeGreaterThan(total * 40);
+    expect(pulledAtFirstChunk).toBeLessThan(total / 10);
+    expect(largestLag).toBeLessThan(2000);
+  });
+});
