@@ -149,6 +149,7 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /admin/residents': backOffice('organiser', 'staff', 'admin'),
   'GET /admin/residents/new': backOffice('organiser', 'staff', 'admin'),
   'GET /admin/residents/import': backOffice('organiser', 'staff', 'admin'),
+  'POST /admin/residents/lists': { ...backOffice('organiser', 'staff', 'admin'), body: () => ({ name: `Lijst ${Math.random().toString(36).slice(2)}` }) },
   'POST /admin/residents/import': backOffice('organiser', 'staff', 'admin'),
   'POST /admin/residents/import/confirm': { expect: { anonymous: 'login', organiser: 'gone', staff: 'gone', admin: 'gone' }, body: () => ({ previewId: 'unknown' }) },
   'POST /admin/residents': { ...backOffice('organiser', 'staff', 'admin'), body: () => ({ name: 'Matrix Bewoner', email: `m-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', adults: '1', children: '0' }) },

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox } from '../../src/db/schema.ts';
-import { consents, residents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
+import { consents, residentListMembers, residents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
@@ -169,5 +169,23 @@ describe('POST /admin/residents/:id/export', () => {
     expect(res.headers['content-disposition']).toContain('attachment');
     expect(JSON.parse(res.text).resident.name).toBe('Olena');
     expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'residents.data_downloaded')).all()).toHaveLength(1);
+  });
+});
+
+describe('POST /admin/residents/lists', () => {
+  it('saves every resident matching the filter as a list that invitations can use', async () => {
+    const { db, browser } = await signedIn(['organiser']);
+    const inOost = [buildResident(db, { neighbourhood: 'Oost' }), buildResident(db, { neighbourhood: 'Oost' })];
+    buildResident(db, { neighbourhood: 'West' });
+    await browser.get('/admin/residents?neighbourhood=Oost');
+
+    const res = await browser.post('/admin/residents/lists', { name: 'Oost senioren', neighbourhood: 'Oost', q: '' });
+    const again = await browser.post('/admin/residents/lists', { name: 'Oost senioren', neighbourhood: 'Oost', q: '' });
+
+    expect(res.status).toBe(303);
+    expect(again.status).toBe(422);
+    expect(again.text).toContain('href="#field-name"');
+    const members = db.select().from(residentListMembers).all().map((m) => m.residentId);
+    expect(members.sort()).toEqual(inOost.map((r) => r.id).sort());
   });
 });

@@ -99,3 +99,10 @@ export const ListFilter = z.object({
   q: z.string().optional().transform((v) => cleanText(v ?? '').slice(0, 100)),
   neighbourhood: z.string().optional().transform((v) => cleanText(v ?? '').slice(0, 120)),
 });
+
+/** Saves the residents of the current filter as a named audience. */
+export const SavedListForm = z.object({
+  name: requiredText(80),
+  q: z.string().optional().transform((v) => cleanText(v ?? '').slice(0, 100)),
+  neighbourhood: z.string().optional().transform((v) => cleanText(v ?? '').slice(0, 120)),
+});

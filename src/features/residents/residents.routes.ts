@@ -10,10 +10,10 @@ import { AnswerForm } from '../rsvp/rsvp.forms.ts';
 import { sensitiveChoices } from '../rsvp/rsvp.routes.ts';
 import { answerRsvp, listOpenDinners, listResidentAnswers, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { deleteResident, recordDataAccess, residentDataBundle } from './privacy.service.ts';
-import { ListFilter, ResidentForm, SensitiveForm, type ResidentInput } from './residents.forms.ts';
+import { ListFilter, ResidentForm, SavedListForm, SensitiveForm, type ResidentInput } from './residents.forms.ts';
 import { previewImport, readResidentFile, type ImportPreview } from './residents-import.ts';
 import type { Resident } from './residents.schema.ts';
-import { addResident, findResident, importResidents, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
+import { addResident, findResident, importResidents, listSavedLists, saveResidentList, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
 
 const PAGE_SIZE = 50;
 
@@ -27,7 +27,25 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
     const filter = ListFilter.parse(req.query);
     const page = Math.max(1, parseId(req.query.page) ?? 1);
     const { rows, hasMore } = listResidents(db, filter, page, PAGE_SIZE);
-    res.render('residents/list', { residents: rows, filter, page, hasMore, neighbourhoods: listAudienceValues(db).neighbourhoods });
+    res.render('residents/list', { residents: rows, filter, page, hasMore, neighbourhoods: listAudienceValues(db).neighbourhoods, lists: listSavedLists(db), values: {}, errors: {} });
+  });
+
+  router.post('/admin/residents/lists', staff, (req, res) => {
+    const form = parseForm(SavedListForm, req.body);
+    const renderInvalid = (errors: FieldErrors) => {
+      const filter = ListFilter.parse({ q: req.body?.q, neighbourhood: req.body?.neighbourhood });
+      const { rows, hasMore } = listResidents(db, filter, 1, PAGE_SIZE);
+      res.status(422).render('residents/list', { residents: rows, filter, page: 1, hasMore, neighbourhoods: listAudienceValues(db).neighbourhoods, lists: listSavedLists(db), values: formValues(req.body), errors });
+    };
+    if (!form.ok) return renderInvalid(form.errors);
+    try {
+      const saved = saveResidentList(db, form.data.name, { q: form.data.q, neighbourhood: form.data.neighbourhood }, res.locals.user!.id, now());
+      setFlash(res, { kind: 'success', key: 'residents:list.savedSaved', values: { name: form.data.name, count: saved.members } });
+      res.redirect(303, '/admin/residents');
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'list_name_taken') return renderInvalid({ name: [error.messageKey] });
+      throw error;
+    }
   });
 
   // Import previews wait here (per app instance) until confirmed; a restart just asks for the file again.

@@ -8,6 +8,8 @@ import type { ResidentInput, SensitiveInput } from './residents.forms.ts';
 import {
   CONSENT_PURPOSES,
   consents,
+  residentListMembers,
+  residentLists,
   residents,
   residentSensitive,
   type ConsentChannel,
@@ -288,4 +290,41 @@ export function importResidents(db: Db, inputs: ResidentInput[], actorId: number
     recordAudit(tx, { actorUserId: actorId, action: 'residents.imported', details: { count: inputs.length } }, now);
     return inputs.length;
   });
+}
+
+function filterConditions(filter: { q: string; neighbourhood: string }) {
+  const conditions = [];
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(
+      or(
+        sql`${residents.name} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${residents.email} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${residents.street} LIKE ${pattern} ESCAPE '\\'`,
+      ),
+    );
+  }
+  if (filter.neighbourhood) conditions.push(eq(residents.neighbourhood, filter.neighbourhood));
+  return conditions;
+}
+
+/** Saves every resident matching a filter (all pages) as a named audience for invitations. */
+export function saveResidentList(db: Db, name: string, filter: { q: string; neighbourhood: string }, actorId: number, now: Date): { id: number; members: number } {
+  return db.transaction((tx) => {
+    if (tx.select({ id: residentLists.id }).from(residentLists).where(eq(residentLists.name, name)).get()) throw conflict('list_name_taken', 'residents:list.savedNameTaken');
+    const list = tx.insert(residentLists).values({ name, createdByUserId: actorId, createdAt: now }).returning({ id: residentLists.id }).get();
+    const members = tx.select({ id: residents.id }).from(residents).where(and(...filterConditions(filter))).all();
+    for (const member of members) tx.insert(residentListMembers).values({ listId: list.id, residentId: member.id }).run();
+    recordAudit(tx, { actorUserId: actorId, action: 'residents.list_saved', objectType: 'resident_list', objectId: list.id, details: { members: members.length } }, now);
+    return { id: list.id, members: members.length };
+  });
+}
+
+/** Saved lists with their sizes, for the residents page. */
+export function listSavedLists(db: Db) {
+  return db
+    .select({ id: residentLists.id, name: residentLists.name, members: sql<number>`(select count(*) from resident_list_members m where m.list_id = ${residentLists.id})` })
+    .from(residentLists)
+    .orderBy(asc(residentLists.name))
+    .all();
 }
