@@ -995,7 +995,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const deadline = start + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 20000;
   const maxStall = options.maxStallRounds ?? Math.max(1000, Math.min(5000, 50 * m.K));
-  const maxEvaluations = options.maxEvaluations ?? 1_200_000;
+  const maxEvaluations = options.maxEvaluations ?? 800_000;
   const st = new SeatingState(m);
   if (m.K === 0 || m.T === 0) {
     return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, evaluations: 0, stoppedBy: 'trivial' } };

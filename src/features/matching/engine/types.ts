@@ -14,7 +14,7 @@ export interface EngineOptions {
   /** Stop after this many rounds without improvement. */
   maxStallRounds?: number;
   /** Upper bound on evaluated neighbours (moves and swaps) in the improvement rounds;
-   * the deterministic effort bound for large problems (default 1,200,000 for tables). */
+   * the deterministic effort bound for large problems (default 800,000 for tables). */
   maxEvaluations?: number;
 }
 
