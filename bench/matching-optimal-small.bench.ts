@@ -5,7 +5,7 @@
  * share where the engine reaches the optimum on people seated and same-background pairs.
  * Target: ≥ 95 %.
  *
- *   node --import tsx bench/matching-optimal-small.bench.ts      (BENCH_QUICK=1: 12 problems)
+ *   node --import tsx bench/matching-optimal-small.bench.ts      (BENCH_QUICK=1: 5 problems)
  */
 import { createRng } from '../src/features/matching/engine/random.ts';
 import { solveTables } from '../src/features/matching/engine/tables.ts';
@@ -15,7 +15,7 @@ import { solveTablesMip } from './support/matching-mip.ts';
 import { generateTablesProblem } from './support/matching-problems.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
-const count = quick ? 12 : 100;
+const count = quick ? 5 : 100;
 
 const highs = await loadHighs();
 const rng = createRng(2026);
