@@ -86,11 +86,11 @@ describe('malformed input', () => {
 
   describe('bodies over the limits (D4)', () => {
     for (const route of unsafeRoutes) {
-      it(`${route.key} answers 413 to a body over 100 kB and to 1,001 parameters, storing nothing`, async () => {
+      it(`${route.key} answers 413 to a body over the 100 kB limit and to 1,001 parameters, storing nothing`, async () => {
         const { creds, path, writes } = await prepare(route);
         const params = Array.from({ length: 1001 }, (_, i) => `p${i}=1`).join('&');
 
-        const big = await request(world.app).post(path).set('Cookie', creds.cookie).type('form').send(`_csrf=${encodeURIComponent(creds.csrf)}&story=${'x'.repeat(1_000_000)}`);
+        const big = await request(world.app).post(path).set('Cookie', creds.cookie).type('form').send(`_csrf=${encodeURIComponent(creds.csrf)}&story=${'x'.repeat(150_000)}`);
         const many = await request(world.app).post(path).set('Cookie', creds.cookie).type('form').send(`_csrf=${encodeURIComponent(creds.csrf)}&${params}`);
 
         expect(big.status).toBe(413);
@@ -153,12 +153,16 @@ describe('malformed input', () => {
 
   describe('malformed ids in every :id route (D7)', () => {
     const BAD_IDS = ['12abc', '1e3', '0x10', '-1', '9007199254740993', ' ', '01', '1.0', '+1', '0'];
+    const filled = new Set<unknown>(); // row builders already run 17 times in this world
 
     for (const route of idRoutes) {
       it(`${route.key} answers 404 (or 400) to ids like 12abc, 1e3, 0x10, -1, 2^53+1 and ' ', never another record`, async () => {
         // Real rows with small ids exist, so a lenient parser ('12abc' → 12, '0x10' → 16) would find one.
         const entry = entryFor(route);
-        for (let i = 0; i < 20 && entry?.params; i++) await entry.params(world.ctx);
+        if (entry?.params && !filled.has(entry.params)) {
+          for (let i = 0; i < 17; i++) await entry.params(world.ctx);
+          filled.add(entry.params);
+        }
         const { creds, body, writes } = await prepare(route);
         const statuses: Record<string, number> = {};
 

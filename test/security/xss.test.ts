@@ -167,7 +167,8 @@ describe('XSS corpus through every user-editable field', () => {
   });
 
   for (const field of XSS_FIELDS) {
-    it(`${field.field}: stores every payload as typed and never outputs it as markup`, async () => {
+    // Generous timeout: accepting an invitation hashes a password (Argon2id) for each payload.
+    it(`${field.field}: stores every payload as typed and never outputs it as markup`, { timeout: 90_000 }, async () => {
       const world = await makeMatrixWorld();
       adminCreds = undefined;
       const problems: string[] = [];

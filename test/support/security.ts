@@ -32,7 +32,8 @@ export async function credentialsFor(app: Express, db: Db, actor: Actor, actors:
 /** A fresh session for any account (null: anonymous) with a valid CSRF token and cookie. */
 export async function credentialsForUser(app: Express, db: Db, userId: number | null, now: Date): Promise<Credentials> {
   const session = userId === null ? '' : `sid=${createSession(db, userId, now)}`;
-  for (const page of ['/', '/login']) {
+  // Signed in, the menu's sign-out form carries a token; anonymous visitors find one on the sign-in form.
+  for (const page of userId === null ? ['/login', '/'] : ['/', '/login']) {
     const res = await request(app).get(page).set('Cookie', session);
     const token = /name="_csrf" value="([^"]+)"/.exec(res.text)?.[1];
     const csrfCookie = setCookies(res).find((c) => /^(__Host-)?csrf=/.test(c))?.split(';')[0];
