@@ -63,7 +63,9 @@ function prepareDatabase(file: string, count: number): { dinnerId: number; token
 }
 
 async function startServer(file: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server.ts')], {
+  // BENCH_PROFILE=<dir> writes a CPU profile of the server there (node --cpu-prof).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'src/server.ts')], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: file, BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SMTP_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -207,6 +207,9 @@ export type ConsentContext = { channel: ConsentChannel; locale: string; actorUse
 export function saveSensitive(tx: DbOrTx, residentId: number, input: SensitiveInput, context: ConsentContext, now: Date): void {
   const wanted: Record<ConsentPurpose, boolean> = { diet: input.consentDiet, access: input.consentAccess, background: input.consentBackground };
   const active = activeConsents(tx, residentId);
+  // Nothing given and nothing to withdraw: values only exist under an active consent, so there is
+  // nothing to store or delete (the common case of a plain yes/no answer).
+  if (!CONSENT_PURPOSES.some((purpose) => wanted[purpose] || active[purpose])) return;
   for (const purpose of CONSENT_PURPOSES) {
     if (wanted[purpose] && !active[purpose]) {
       tx.insert(consents)

@@ -3,6 +3,7 @@ import type { i18n as I18nInstance } from 'i18next';
 import type { AppDeps } from '../../app.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import { isLocale, LOCALES, textDirection, type Locale } from '../../i18n/i18n.ts';
+import { writeTransaction } from '../../db/client.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -21,6 +22,7 @@ import {
   findDinnerForRsvp,
   findLinkScope,
   findRsvpByDinnerAndResident,
+  recordAnswer,
   venueLine,
   waitingPosition,
   type DinnerForRsvp,
@@ -120,8 +122,11 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     }
     const window = answerWindow(ctx.dinner, now());
     if (window !== 'open') throw new AppError(409, 'answers_closed', window === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
-    db.transaction((tx) => saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now()));
-    const result = answerRsvp(db, mailer, settings, ctx.dinner.id, ctx.resident.id, answer.data, { source: 'invitation', actorUserId: null }, now());
+    // One IMMEDIATE transaction for both: an answer that fails leaves no half-saved sensitive data.
+    const result = writeTransaction(db, (tx) => {
+      saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now());
+      return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, answer.data, { source: 'invitation', actorUserId: null }, now(), 0);
+    });
     setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
     res.redirect(303, `/r/${ctx.token}`);
   });
