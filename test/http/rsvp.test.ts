@@ -310,3 +310,28 @@ describe('guessing personal links', () => {
     expect(evenReal.status).toBe(429);
   });
 });
+
+describe('changing the number of people', () => {
+  it('frees seats for the waiting list when a household gets smaller, and refuses growing past the free seats', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db, { capacity: 5 });
+    const [big, waiting] = [buildResident(db), buildResident(db)];
+    const browser = browserAgent(app);
+    const bigLink = personalLink(db, big.id, dinner);
+    await browser.get(bigLink);
+    await browser.post(bigLink, { answer: 'yes', people: '4' });
+    await browser.post(personalLink(db, waiting.id, dinner), { answer: 'yes', people: '2' });
+
+    const smaller = await browser.post(bigLink, { answer: 'yes', people: '3' });
+    const tooBig = await browser.post(bigLink, { answer: 'yes', people: '4' });
+
+    expect(smaller.status).toBe(303);
+    expect(tooBig.status).toBe(409);
+    expect(tooBig.text).toContain('Nog vrij: 0');
+    const rows = db.select().from(rsvps).all();
+    expect(rows.map((r) => [r.residentId, r.status, r.people])).toEqual([
+      [big.id, 'confirmed', 3],
+      [waiting.id, 'confirmed', 2],
+    ]);
+  });
+});

@@ -349,7 +349,8 @@ export function recordAnswer(
     outcome = current.people === people ? 'unchanged' : 'confirmed';
     const free = dinner.capacity - (taken - current.people);
     if (people > free) {
-      throw new AppError(409, 'not_enough_seats', 'rsvp:errors.notEnoughSeats', { free, people: current.people });
+      // "free" in the message: extra seats beyond the household's current ones.
+      throw new AppError(409, 'not_enough_seats', 'rsvp:errors.notEnoughSeats', { free: Math.max(0, free - current.people), people: current.people });
     }
   } else if (current?.status === 'waiting') {
     // Keeps its place in the queue; promotion below confirms it if it fits now.
