@@ -344,6 +344,7 @@ function searchPairs(m: PairsModel, options: EngineOptions, clock: () => number)
   const deadline = clock() + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 5000;
   const maxStall = options.maxStallRounds ?? Math.max(200, Math.min(2000, 20 * m.G));
+  const maxEvaluations = options.maxEvaluations ?? 2_500_000;
   // largest households first: they are the hardest to place
   const order = Array.from({ length: m.G }, (_, g) => g).sort((a, b) => m.guestSize[a]! - m.guestSize[b]!);
   localSearch(st, order);
@@ -355,6 +356,10 @@ function searchPairs(m: PairsModel, options: EngineOptions, clock: () => number)
     if (rounds >= maxRounds) break;
     if (stall >= maxStall) {
       stoppedBy = 'stall';
+      break;
+    }
+    if (st.evaluations > maxEvaluations) {
+      stoppedBy = 'effort';
       break;
     }
     if (clock() > deadline) {

@@ -995,7 +995,8 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const deadline = start + (options.timeLimitMs ?? 1500);
   const maxRounds = options.maxRounds ?? 20000;
   const maxStall = options.maxStallRounds ?? Math.max(1000, Math.min(5000, 50 * m.K));
-  const maxEvaluations = options.maxEvaluations ?? 800_000;
+  // large venues get less effort per household so 10,000 residents stay well under 2 s
+  const maxEvaluations = options.maxEvaluations ?? (m.K <= 1000 ? 2_500_000 : 800_000);
   const st = new SeatingState(m);
   if (m.K === 0 || m.T === 0) {
     return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds: 0, evaluations: 0, stoppedBy: 'trivial' } };

@@ -14,7 +14,7 @@ export interface EngineOptions {
   /** Stop after this many rounds without improvement. */
   maxStallRounds?: number;
   /** Upper bound on evaluated neighbours (moves and swaps) in the improvement rounds;
-   * the deterministic effort bound for large problems (default 800,000 for tables). */
+   * the deterministic effort bound for large problems (tables default: 2,500,000 up to 1,000 households, 800,000 above). */
   maxEvaluations?: number;
 }
 
