@@ -14,12 +14,16 @@ export function attemptLimiters(limits: Config['rateLimits']): RequestHandler[] 
     res.set('Retry-After', String(seconds));
     next(new AppError(429, 'too_many_requests', 'errors.tooManyRequests'));
   };
+  // Without a trusted proxy any client may send X-Forwarded-For; it is ignored on purpose (the
+  // socket address counts), so the library's warning about it would only let clients fill the log.
+  const validate = { xForwardedForHeader: false };
   const perIp = rateLimit({
     windowMs: limits.windowMs,
     limit: limits.perIp,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    validate,
     handler: over,
   });
   const perAccount = rateLimit({
@@ -28,6 +32,7 @@ export function attemptLimiters(limits: Config['rateLimits']): RequestHandler[] 
     skipSuccessfulRequests: true,
     standardHeaders: false,
     legacyHeaders: false,
+    validate,
     keyGenerator: (req) => {
       const email = (req.body as Record<string, unknown> | undefined)?.email;
       return `account:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
