@@ -11,6 +11,10 @@ import { ACTORS, credentialsForUser, type Credentials } from '../support/securit
 import { residents } from '../../src/features/residents/residents.schema.ts';
 import { buildDinner as buildRsvpDinner, personalLink } from '../support/rsvp-builders.ts';
 import { textPartProblems, XSS_PAYLOADS, xssProblems } from '../support/xss.ts';
+import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
+import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
+import { buildResident as buildXssResident } from '../support/rsvp-builders.ts';
+import { dinnerForm, venueForm } from '../support/scheduling-builders.ts';
 
 // Test plan D1: every payload through every user-editable field, then every page and mail part checked.
 
@@ -128,6 +132,44 @@ const XSS_FIELDS: XssField[] = [
       };
     },
   },
+  {
+    field: 'scheduling: venue name, address, neighbourhood, notes, closure reason; dinner title, theme, description, menu, host, languages, cancel reason',
+    async store(world, payload, n) {
+      const admin = await asAdmin(world);
+      const idFrom = (res: request.Response) => Number(String(res.headers.location).split('/').pop());
+      const venue = await post(world, '/venues', admin, venueForm({ name: payload, address: payload, neighbourhood: payload, notes: payload, closureReason: [payload, ''] }));
+      expect(venue.status, `venue with ${JSON.stringify(payload)}`).toBe(303);
+      const venueId = idFrom(venue);
+      const fields = { title: payload, theme: payload, description: payload, menu: payload, host: payload, languages: payload };
+      const dinner = await post(world, '/agenda/dinners', admin, dinnerForm(venueId, { ...fields, date: '2031-03-01' }));
+      expect(dinner.status, `dinner with ${JSON.stringify(payload)}`).toBe(303);
+      const toCancel = await post(world, '/agenda/dinners', admin, dinnerForm(venueId, { ...fields, date: '2031-03-08' }));
+      const guest = buildXssResident(world.db, { email: `xss-guest-${n}@test.example` });
+      const now = world.clock.now();
+      world.db.insert(rsvps).values({ dinnerId: idFrom(toCancel), residentId: guest.id, people: 1, status: 'confirmed', source: 'invitation', createdAt: now, updatedAt: now }).run();
+      expect((await post(world, `/agenda/dinners/${idFrom(toCancel)}/cancel`, admin, { reason: payload, scope: 'this' })).status).toBe(303);
+      const invalidVenue = await post(world, '/venues', admin, venueForm({ name: payload, capacity: payload, postcode: payload, hours2: payload, tableLabel: [payload, '', ''], tableSeats: [payload, '', ''], closureStart: [payload, ''] }));
+      const invalidDinner = await post(world, '/agenda/dinners', admin, dinnerForm(venueId, { ...fields, date: payload, venueId: payload, capacity: payload, startTime: payload, untilDate: payload, repeat: 'weekly', endType: 'until' }));
+      expect([invalidVenue.status, invalidDinner.status]).toEqual([422, 422]);
+      const stored = world.db.select({ title: dinners.title }).from(dinners).where(eq(dinners.id, idFrom(dinner))).get()!.title;
+      return {
+        pages: [
+          { path: `/dinners/${idFrom(dinner)}`, cookie: '' },
+          { path: `/dinners/${idFrom(toCancel)}`, cookie: '' },
+          { path: `/agenda/dinners/${idFrom(dinner)}`, cookie: admin.cookie },
+          { path: `/agenda/dinners/${idFrom(dinner)}/edit`, cookie: admin.cookie },
+          { path: '/agenda?view=month&date=2031-03-01', cookie: admin.cookie },
+          { path: '/agenda?view=week&date=2031-03-01', cookie: admin.cookie },
+          { path: `/venues/${venueId}?month=2031-03`, cookie: admin.cookie },
+          { path: `/venues/${venueId}/edit`, cookie: admin.cookie },
+          { path: '/venues/find?from=2031-03-04&until=2031-03-05&duration=120&guests=10&kitchen=any', cookie: admin.cookie },
+        ],
+        responses: [invalidVenue, invalidDinner],
+        stored,
+        mailTo: guest.email,
+      };
+    },
+  },
 ];
 
 /** Every page without path parameters, for every role that may see it: new list pages are covered automatically. */
@@ -140,6 +182,8 @@ async function sweepPages(world: MatrixWorld): Promise<string[]> {
     for (const route of pages) {
       if (expectedOutcome(route, actor) !== 'allow') continue;
       const res = await request(world.app).get(route.path).set('Cookie', creds.cookie);
+      // Only HTML is parsed by a browser; a calendar feed (text/calendar) carries text as typed.
+      if (!String(res.headers['content-type']).startsWith('text/html')) continue;
       problems.push(...xssProblems(res.text, XSS_PAYLOADS, `${actor} ${route.path}`));
     }
   }

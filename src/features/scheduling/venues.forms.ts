@@ -29,7 +29,7 @@ export const VenueFields = z.object({
     .pipe(z.string().min(1, 'forms.required').regex(DUTCH_POSTCODE, 'scheduling:errors.postcode'))
     .transform((value) => value.replace(DUTCH_POSTCODE, (_all, digits: string, letters: string) => `${digits} ${letters.toUpperCase()}`)),
   city: optionalText(80),
-  neighbourhood: requiredText(80),
+  neighbourhood: requiredText(100),
   contactName: optionalText(100),
   contactPhone: optionalText(40).pipe(z.string().regex(/^[0-9+()\- ]*$/, 'scheduling:errors.phone')),
   contactEmail: optionalText(254).pipe(z.union([z.literal(''), z.email('forms.email')])),
