@@ -605,6 +605,7 @@ const SAMPLED_SWAP_TABLES = 6;
 const FULL_MOVE_LIMIT = 96;
 const SAMPLED_MOVE_TABLES = 20;
 const CONSTRUCTION_SAMPLE = 32;
+const SAMPLED_POOL_PARTIES = 24;
 /** Chance of keeping a round that made the soft levels worse, and how many rounds without a
  * new best the walk may wander before it returns to the best plan. */
 const WALK_PROBABILITY = 0.05;
@@ -651,7 +652,9 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
       const t = full ? r : r === 0 ? pool : rng.int(pool);
       if (t === s) continue;
       let joinKnown = false;
-      for (let Q = st.head[t]!; Q >= 0; Q = st.next[Q]!) {
+      // a long unseated list is only sampled from its head in large problems
+      let budgetQ = full || t !== pool ? m.K : SAMPLED_POOL_PARTIES;
+      for (let Q = st.head[t]!; Q >= 0 && budgetQ-- > 0; Q = st.next[Q]!) {
         if (m.partyLangStart[Q + 1] === m.partyLangStart[Q]) continue;
         if (t !== pool && !st.canSit(P, t, Q)) continue;
         if (s !== pool && !st.canSit(Q, s, P)) continue;
@@ -708,9 +711,11 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
       inQueue[P] = 1;
       queue.push(P);
     }
-    // unseated parties may fit where room was freed
+    // unseated parties may fit where room was freed (only those small enough to use it)
+    let freed = 0;
+    for (const table of [s, t]) if (table !== pool) freed = Math.max(freed, m.seats[table]! - st.load[table]!);
     for (let Q = st.head[pool]!; Q >= 0 && queue.length < 4 * m.K; Q = st.next[Q]!) {
-      if (inQueue[Q] === 0) {
+      if (inQueue[Q] === 0 && m.partySize[Q]! <= freed) {
         inQueue[Q] = 1;
         queue.push(Q);
       }
@@ -1134,7 +1139,10 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
     overallAssignment.set(bestAssignment);
   }
   if (totalsLess(overall, totalsOf(st))) st.loadAssignment(overallAssignment);
-  repairMinimum(st, rng, deadline + 1e9, clock);
+  // the repair must empty tables under the minimum; the re-seating after it is a bonus and
+  // gets a quarter of the time budget beyond the deadline
+  const graceDeadline = Math.max(deadline, clock()) + 0.25 * (options.timeLimitMs ?? 1500);
+  repairMinimum(st, rng, graceDeadline, clock);
   if (st.hard() > baselineHard) {
     // never seat fewer than the first-fit baseline: polish it and keep the better plan
     const found = Int32Array.from(st.tableOf);
@@ -1145,7 +1153,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
       queue.push(P);
       inQueue[P] = 1;
     }
-    localSearch(st, queue, inQueue, rng, Infinity, clock);
+    localSearch(st, queue, inQueue, rng, graceDeadline, clock);
     if (!totalsLess(totalsOf(st), foundTotals)) st.loadAssignment(found);
   }
   return { assignment: Int32Array.from(st.tableOf), report: { seed, rounds, evaluations: st.evaluations, stoppedBy } };
