@@ -157,6 +157,15 @@ describe('tables mode: hard rules', () => {
     expect(result.score.seatedPeople).toBe(10);
   });
 
+  it('reports min_per_table_exceeds_seats when minPerTable is larger than every table', () => {
+    const problem = tablesProblem({ minPerTable: 10, tables: [table('T1', 6)], parties: [household('a', person(), person()), household('b', person())] });
+
+    const result = solveChecked(problem);
+
+    expect(result.tables).toEqual([]);
+    expect(result.unseated.map((u) => u.code)).toEqual(['min_per_table_exceeds_seats', 'min_per_table_exceeds_seats']);
+  });
+
   it('reports below_minimum_per_table when too few people are left to open a table', () => {
     const problem = tablesProblem({
       minPerTable: 3,

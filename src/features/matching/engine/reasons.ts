@@ -10,6 +10,7 @@ export const TABLE_REASONS = {
   no_common_language_in_party: 'The members of this household share no language, so no table language can include all of them: arrange an interpreter or seat them as separate households.',
   no_accessible_table: 'Someone in this household needs an accessible seat and the venue has no accessible table: mark an accessible table or add one.',
   party_larger_than_every_table: 'This household is larger than every table it could use: add a bigger table or join two tables.',
+  min_per_table_exceeds_seats: 'minPerTable is larger than every table this household could use, so no such table can be opened: lower minPerTable or add a bigger table.',
   no_shared_language: 'No other household speaks a language of this household and it is too small to fill a table alone: arrange an interpreter.',
   no_table_shares_language: 'No table with free seats shares a language with this household: arrange an interpreter or add a table.',
   accessible_seats_full: 'All accessible tables are full: add or mark another accessible table.',
@@ -37,6 +38,7 @@ export function tablesReason(m: TablesModel, st: SeatingState, P: number): Reaso
   }
   if (needsAccess && !anyAccessible) return reason('no_accessible_table');
   if (size > largestUsable) return reason('party_larger_than_every_table');
+  if (m.minPerTable > largestUsable) return reason('min_per_table_exceeds_seats');
   if (size < m.minPerTable) {
     let shared = false;
     for (let Q = 0; Q < m.K && !shared; Q++) {
