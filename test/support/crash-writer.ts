@@ -1,0 +1,24 @@
+// A child process for the crash test (TEST-PLAN B1): commits one audit event plus one outbox mail
+// per transaction, as a booking does, and acknowledges each id on stdout only after the commit.
+// The parent kills it with SIGKILL at a random moment; the file must hold every acknowledged id.
+import { openDatabase } from '../../src/db/client.ts';
+import { recordAudit } from '../../src/features/audit/audit.service.ts';
+import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
+import { createMailer } from '../../src/features/mail/outbox.service.ts';
+import { createI18n } from '../../src/i18n/i18n.ts';
+
+const [file, start] = process.argv.slice(2);
+const baseUrl = 'http://127.0.0.1:3999';
+const db = openDatabase(file!);
+const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl, cache: true }), baseUrl);
+const now = new Date('2030-01-10T12:00:00Z');
+
+process.stdout.write('ready\n');
+for (let id = Number(start); ; id++) {
+  db.transaction((tx) => {
+    recordAudit(tx, { actorUserId: null, action: 'crash.write', objectType: 'round', objectId: id }, now);
+    mailer.enqueue(tx, { to: `r${id}@test.example`, locale: 'nl', template: 'invitation', locals: { name: `R${id}`, inviter: 'A', link: `${baseUrl}/x` }, dedupeKey: `crash-${id}` }, now);
+  }, { behavior: 'immediate' });
+  // Writes to a pipe are synchronous on Linux: once this returns, the parent can read the ack.
+  process.stdout.write(`${id}\n`);
+}
