@@ -68,10 +68,26 @@ export function timeOfMinutes(minutes: number): string {
 
 export type LocalDateTime = { date: string; time: string; minutes: number };
 
+// Offsets only change on quarter hours in every real zone, so one lookup per quarter hour is exact.
+// Pages with hundreds of dinners would otherwise ask Intl for each one.
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, number>();
+
+function offsetMinutes(timeZone: string, ms: number): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size > 50_000) offsetCache.clear();
+    offset = tzOffset(timeZone, new Date(Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR));
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
 /** The instant's day and wall-clock time in the zone. */
 export function toLocal(instant: Date | number, timeZone: string): LocalDateTime {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
-  const shifted = new Date(ms + tzOffset(timeZone, new Date(ms)) * 60_000);
+  const shifted = new Date(ms + offsetMinutes(timeZone, ms) * 60_000);
   const minutes = shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
   return { date: shifted.toISOString().slice(0, 10), time: timeOfMinutes(minutes), minutes };
 }
