@@ -79,6 +79,16 @@ async function startServer(file: string, port: number) {
   return child;
 }
 
+/** CPU seconds the server process has used so far (Linux /proc; null elsewhere). */
+function serverCpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
+
 type Run = { rate: number; p50: number; p99: number; total: number; statuses: Map<number, number> };
 
 async function run(options: autocannon.Options): Promise<Run> {
@@ -107,7 +117,9 @@ try {
   if (!csrf) throw new Error('no CSRF token on the answer page');
 
   await run({ url: `${base}/`, duration: 1 }); // warm-up
+  const cpu0 = serverCpuSeconds(server.pid);
   const home = await run({ url: `${base}/` });
+  const cpu1 = serverCpuSeconds(server.pid);
 
   let next = 1;
   const rsvp = await run({
@@ -125,6 +137,7 @@ try {
     ],
   });
 
+  const cpu2 = serverCpuSeconds(server.pid);
   const db = openDatabase(file);
   const answered = db.select().from(rsvps).all().filter((r) => r.dinnerId === dinnerId).length;
   const mails = db.select().from(outbox).all().length;
@@ -137,6 +150,12 @@ try {
   console.log(`RSVP POST /r/<token>:       ${rsvp.rate.toFixed(0)} req/s   (median ${rsvp.p50} ms, p99 ${rsvp.p99} ms)`);
   console.log(`ratio RSVP / home:          ${ratio.toFixed(2)}   target ≥ 0.33   ${ratio >= 1 / 3 ? 'PASS' : 'FAIL'}`);
   console.log(`RSVP median latency:        ${rsvp.p50} ms   target < 20 ms   ${rsvp.p50 < 20 ? 'PASS' : 'FAIL'}`);
+  if (cpu0 !== null && cpu1 !== null && cpu2 !== null) {
+    // Independent of how busy the machine is: server CPU time per request, and the rate ratio it implies.
+    const homeCpu = ((cpu1 - cpu0) * 1000) / Math.max(1, home.total);
+    const rsvpCpu = ((cpu2 - cpu1) * 1000) / Math.max(1, rsvp.total);
+    console.log(`server CPU per request:     home ${homeCpu.toFixed(2)} ms, RSVP ${rsvpCpu.toFixed(2)} ms → ratio on an idle core ${(homeCpu / rsvpCpu).toFixed(2)}`);
+  }
   console.log(`answers acknowledged (303): ${redirected}; answer rows stored: ${answered}; outbox rows: ${mails}`);
   console.log(`other statuses:             ${others.length === 0 ? 'none' : others.map(([s, n]) => `${s}×${n}`).join(', ')}`);
   // A request still in flight when autocannon stops may commit without being counted: stored ≥ acknowledged.
