@@ -15,6 +15,7 @@ import { homeRouter } from './features/home/home.routes.ts';
 import { languageRouter } from './features/language/language.routes.ts';
 import { mailboxRouter } from './features/mail/mailbox.routes.ts';
 import { notesRouter } from './features/notes/notes.routes.ts';
+import { seatingRouter } from './features/matching/seating.routes.ts';
 import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
 import { rsvpAdminRouter } from './features/rsvp/rsvp-admin.routes.ts';
 import { residentsRouter } from './features/residents/residents.routes.ts';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(rsvpAdminRouter(deps));
   app.use(residentsRouter(deps));
   app.use(notesRouter(deps));
+  app.use(seatingRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
   app.use(errorHandler);

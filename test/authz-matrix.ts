@@ -166,6 +166,17 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /agenda/dinners/:id/check-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/check-in/:rsvpId': { ...backOffice('organiser', 'staff', 'admin'), params: aConfirmedRsvp, body: () => ({ value: 'arrived' }) },
   'POST /agenda/dinners/:id/walk-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ name: 'Binnenloper', people: '1' }) },
+
+  // Matching: table plans per dinner, for organisers and admins.
+  'GET /agenda/dinners/:id/plan': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /agenda/dinners/:id/plan': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /agenda/dinners/:id/plan/move': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ household: '1', table: 'none' }) },
+  'POST /agenda/dinners/:id/plan/swap': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ household: '1', other: '2' }) },
+  'POST /agenda/dinners/:id/plan/pin': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ household: '1', pinned: '1' }) },
+  'POST /agenda/dinners/:id/plan/lock': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/plan/print': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/plan/place-cards': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/plan/kitchen': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
 };
 
 function aNoteLinkToken(db: Db) {

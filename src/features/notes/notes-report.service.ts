@@ -1,6 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { tableSeats } from '../matching/seating.schema.ts';
+import { dinners } from '../scheduling/scheduling.schema.ts';
 import type { ReferenceFigureInput, ReportFilter } from './notes.forms.ts';
 import { referenceFigures, type ReferenceDimension } from './notes.schema.ts';
 
@@ -68,23 +70,23 @@ export function countNewConnections(seatings: Seating[], backgrounds: Map<number
 }
 
 /**
- * Where table seatings would come from. The matching feature does not store its table plans yet,
- * so there is nothing to read: null means "not available", and the report says so.
- * When matching stores them (e.g. a table_seats(dinner_id, venue_table_id, resident_id) table),
- * this is the one function to implement.
+ * Who sat together at each table, from the seating history the matching feature writes when an
+ * organiser locks a table plan (table_seats: one row per seated household). Never null now that
+ * the history exists; the type keeps null for callers that handle "not available".
  */
 export function listSeatingsUpTo(db: Db, untilMs: number): Seating[] | null {
-  const table = db.get<{ name: string }>(sql`select name from sqlite_master where type = 'table' and name = 'table_seats'`);
-  if (!table) return null;
-  const rows = db.all<{ dinnerId: number; startsAt: number; tableId: number; residentId: number }>(sql`
-    select s.dinner_id as dinnerId, d.starts_at as startsAt, s.venue_table_id as tableId, s.resident_id as residentId
-    from table_seats s join dinners d on d.id = s.dinner_id
-    where d.starts_at <= ${untilMs} and s.resident_id is not null`);
+  const rows = db
+    .select({ dinnerId: tableSeats.dinnerId, startsAt: dinners.startsAt, tableId: tableSeats.venueTableId, residentId: tableSeats.residentId })
+    .from(tableSeats)
+    .innerJoin(dinners, eq(dinners.id, tableSeats.dinnerId))
+    .where(and(lte(dinners.startsAt, new Date(untilMs)), isNotNull(tableSeats.residentId)))
+    .orderBy(asc(tableSeats.dinnerId), asc(tableSeats.venueTableId), asc(tableSeats.id))
+    .all();
   const byTable = new Map<string, Seating>();
   for (const row of rows) {
     const key = `${row.dinnerId}:${row.tableId}`;
-    const seating = byTable.get(key) ?? { dinnerId: row.dinnerId, startsAt: row.startsAt, residentIds: [] };
-    seating.residentIds.push(row.residentId);
+    const seating = byTable.get(key) ?? { dinnerId: row.dinnerId, startsAt: row.startsAt.getTime(), residentIds: [] };
+    seating.residentIds.push(row.residentId!);
     byTable.set(key, seating);
   }
   return [...byTable.values()];
