@@ -8,6 +8,7 @@ import type { Mailer } from '../src/features/mail/outbox.service.ts';
 import { seedScheduling } from './seed-scheduling.ts';
 import { seedNotes } from './seed-notes.ts';
 import { seedRsvp } from './seed-rsvp.ts';
+import { seedMatching } from './seed-matching.ts';
 
 export type SeedDeps = { db: Db; mailer: Mailer; now: () => Date };
 
@@ -40,6 +41,8 @@ export async function seedDemo({ db, mailer, now }: SeedDeps): Promise<void> {
   seedRsvp(db, mailer, { now: now(), baseUrl: 'http://localhost:3000', timeZone: 'Europe/Amsterdam', organiserId: organiser?.id ?? null });
   // Notes, ideas with follow-up, a dinner report and reference figures (notes, issue 6).
   seedNotes(db, mailer, { now: now(), baseUrl: 'http://localhost:3000', organiserId: organiser?.id ?? null, staffEmail: DEMO_ACCOUNTS[2]!.email });
+  // Table plans: locked plans for past dinners (the history), a draft for the next one (matching, issue 3).
+  seedMatching(db, mailer, { now: now(), baseUrl: 'http://localhost:3000', timeZone: 'Europe/Amsterdam', organiserId: organiser?.id ?? null });
 }
 
 async function resetFromCommandLine(): Promise<void> {

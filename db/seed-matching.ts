@@ -1,0 +1,74 @@
+import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../src/db/client.ts';
+import type { Mailer } from '../src/features/mail/outbox.service.ts';
+import { lockPlan, makePlan } from '../src/features/matching/seating.service.ts';
+import { residents } from '../src/features/residents/residents.schema.ts';
+import { saveSensitive, updateResident } from '../src/features/residents/residents.service.ts';
+import { rsvps } from '../src/features/rsvp/rsvp.schema.ts';
+import { dinners } from '../src/features/scheduling/scheduling.schema.ts';
+import { createI18n, type Locale } from '../src/i18n/i18n.ts';
+
+// What the demo residents say they speak: most also speak Dutch, a few do not (yet).
+const SPOKEN: Record<Locale, string[]> = {
+  nl: ['Nederlands, Engels', 'Nederlands'],
+  en: ['English, Nederlands'],
+  tr: ['Turks, Nederlands', 'Turks'],
+  ar: ['Arabisch, Nederlands', 'Arabisch, Berbers, Nederlands'],
+  pl: ['Pools, Engels', 'Pools, Nederlands'],
+  uk: ['Oekraïens, Russisch, Engels', 'Oekraïens, Engels'],
+};
+const BACKGROUND_BY_LOCALE: Record<Locale, string> = { nl: 'dutch', en: 'other', tr: 'turkish', ar: 'moroccan', pl: 'polish', uk: 'ukrainian' };
+
+/**
+ * Table plans (matching, issue 3): the demo residents get languages and, for those without
+ * sensitive data yet, a consented background; the past dinners get locked plans (the history),
+ * the next dinner a draft plan. Call after seedRsvp.
+ */
+export function seedMatching(db: Db, mailer: Mailer, context: { now: Date; baseUrl: string; timeZone: string; organiserId: number | null }): void {
+  const { now } = context;
+  const i18n = createI18n();
+  const people = db.select().from(residents).orderBy(asc(residents.id)).all();
+  people.forEach((r, i) => {
+    if (r.languages) return;
+    const locale = r.locale as Locale;
+    const options = SPOKEN[locale] ?? ['Nederlands'];
+    updateResident(
+      db,
+      r.id,
+      { name: r.name, email: r.email, phone: r.phone, locale, street: r.street, houseNumber: r.houseNumber, postcode: r.postcode, complex: r.complex, neighbourhood: r.neighbourhood, adults: r.adults, children: r.children, householdNames: r.householdNames, languages: options[i % options.length]! },
+      context.organiserId,
+      now,
+    );
+    // seedRsvp gave every third resident diet/access data; the others share their background.
+    if (i % 3 !== 0) {
+      db.transaction((tx) =>
+        saveSensitive(
+          tx,
+          r.id,
+          { consentDiet: false, consentAccess: false, consentBackground: true, diets: [], dietOther: '', access: [], accessOther: '', background: BACKGROUND_BY_LOCALE[locale] ?? 'other', backgroundText: locale === 'en' ? 'Brits' : '' },
+          { channel: 'paper', locale, actorUserId: context.organiserId, i18n },
+          now,
+        ),
+      );
+    }
+  });
+
+  const settings = { baseUrl: context.baseUrl, timeZone: context.timeZone };
+  const withGuests = (ids: number[]) =>
+    ids.length === 0 ? new Set<number>() : new Set(db.selectDistinct({ id: rsvps.dinnerId }).from(rsvps).where(and(inArray(rsvps.dinnerId, ids), eq(rsvps.status, 'confirmed'))).all().map((r) => r.id));
+
+  // Past dinners, oldest first: plans locked, so later plans know who already met.
+  const past = db.select({ id: dinners.id }).from(dinners).where(and(eq(dinners.status, 'completed'), lt(dinners.startsAt, now))).orderBy(asc(dinners.startsAt)).all();
+  const pastWithGuests = withGuests(past.map((d) => d.id));
+  for (const dinner of past) {
+    if (!pastWithGuests.has(dinner.id)) continue;
+    makePlan(db, dinner.id, { keepPinned: false }, context.organiserId, now);
+    lockPlan(db, mailer, settings, dinner.id, false, context.organiserId, now);
+  }
+
+  // The next dinner with confirmed guests: a draft plan to adjust.
+  const upcoming = db.select({ id: dinners.id }).from(dinners).where(and(eq(dinners.status, 'published'), gt(dinners.startsAt, now))).orderBy(asc(dinners.startsAt)).all();
+  const upcomingWithGuests = withGuests(upcoming.map((d) => d.id));
+  const next = upcoming.find((d) => upcomingWithGuests.has(d.id));
+  if (next) makePlan(db, next.id, { keepPinned: false }, context.organiserId, now);
+}
