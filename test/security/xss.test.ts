@@ -166,7 +166,7 @@ const XSS_FIELDS: XssField[] = [
         ],
         responses: [invalidVenue, invalidDinner],
         stored,
-        mailTo: guest.email,
+        mailTo: `xss-guest-${n}@test.example`,
       };
     },
   },
