@@ -381,3 +381,16 @@ describe('POST /ideas/t/:token/updates', () => {
     expect(db.select().from(hearBackConsents).get()!.withdrawnAt).not.toBeNull();
   });
 });
+
+describe('personal link guessing', () => {
+  it('answers 429 with Retry-After once one address tried too many unknown links', async () => {
+    const { app } = makeTestApp({ config: { rateLimits: { windowMs: 60_000, perIp: 3, perAccount: 3 } } });
+    const guess = (n: number) => `/ideas/t/${String(n).padStart(43, 'A')}`;
+    for (let n = 0; n < 3; n++) expect((await request(app).get(guess(n))).status).toBe(410);
+
+    const res = await request(app).get(guess(99));
+
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});

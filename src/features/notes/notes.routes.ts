@@ -6,6 +6,7 @@ import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { looksLikeToken } from '../../lib/tokens.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
+import { linkGuessLimiter } from '../rsvp/link-limiter.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import {
   BulkStatusForm,
@@ -368,6 +369,9 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
   });
 
   // ------------------------------------------------------------ residents: public pages and personal link
+
+  // Guessing personal links is slowed down the way the RSVP links are (test plan E4).
+  router.use('/ideas/t/:token', linkGuessLimiter({ windowMs: config.rateLimits.windowMs, limit: config.rateLimits.perIp, now }));
 
   router.get('/ideas', residentPage, (_req, res) => {
     res.render('notes/public-index', { neighbourhoods: listPublicNeighbourhoods(db) });
