@@ -6,7 +6,9 @@
  * Search: iterated maxima search after Lai & Hao (2016). A first-improvement descent over
  * the move and swap neighbourhoods climbs to a local maximum; a "maxima search" walks between
  * nearby maxima with weak perturbations (best of a random sample of neighbours, even when
- * worse); a strong random perturbation (n/G random moves and swaps) then jumps to a new basin.
+ * worse); a strong random perturbation (0.25–0.5·n/G random moves and swaps) then jumps to a
+ * new basin. Around it, as in TPSDP (Yang et al. 2022), a small population of trajectories
+ * that shrinks over time and occasionally restarts from a group-based crossover.
  * Every gain is O(1) because the state keeps, for each element i and group g, the sum of
  * distances from i to the members of g; applying a move costs O(n).
  *
@@ -36,6 +38,8 @@ export interface SearchLimits {
   patience?: number;
   /** Trajectories at the start (default 4); the population shrinks to one by mid-run. */
   population?: number;
+  /** Share of population steps that start from a crossover child instead of a perturbation. */
+  crossoverRate?: number;
   /** Strong perturbation size as a multiple of n/G, drawn uniformly from [min, max] for
    * every perturbation (default [0.25, 0.5]). */
   strength?: [number, number];
@@ -411,6 +415,80 @@ function perturb(inst: GroupingInstance, s: GroupingState, strength: number, rng
   }
 }
 
+/**
+ * Group-based crossover: groups are taken alternately from the two parents, each time the
+ * parent's unused group whose still-free members are most diverse on average; the elements
+ * left over go, most diverse fit first, to groups under their lower bound and then to groups
+ * with room. Writes a feasible assignment into `out`.
+ */
+function crossover(inst: GroupingInstance, a: Int32Array, b: Int32Array, rng: Rng, out: Int32Array): void {
+  const { n, groupCount: g, lower, upper, distance: d } = inst;
+  out.fill(-1);
+  const size = new Int32Array(g);
+  const used = new Uint8Array(g);
+  const members: number[] = [];
+  const parents = rng.next() < 0.5 ? [a, b] : [b, a];
+  for (let step = 0; step < g; step++) {
+    const parent = parents[step % 2]!;
+    let chosen = -1;
+    let chosenValue = -Infinity;
+    for (let k = 0; k < g; k++) {
+      if (used[k] === 1) continue;
+      members.length = 0;
+      for (let i = 0; i < n; i++) if (parent[i] === k && out[i] === -1) members.push(i);
+      let sum = 0;
+      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) sum += d[members[x]! * n + members[y]!]!;
+      const value = members.length > 0 ? sum / members.length : 0;
+      if (value > chosenValue) {
+        chosenValue = value;
+        chosen = k;
+      }
+    }
+    used[chosen] = 1;
+    for (let i = 0; i < n && size[chosen]! < upper[chosen]!; i++) {
+      if (parent[i] === chosen && out[i] === -1) {
+        out[i] = chosen;
+        size[chosen]!++;
+      }
+    }
+  }
+  const rest: number[] = [];
+  for (let i = 0; i < n; i++) if (out[i] === -1) rest.push(i);
+  rng.shuffle(rest);
+  const gainTo = (i: number, k: number): number => {
+    let sum = 0;
+    for (let j = 0; j < n; j++) if (out[j] === k) sum += d[i * n + j]!;
+    return sum;
+  };
+  for (const i of rest) {
+    let deficit = false;
+    for (let k = 0; k < g; k++) if (size[k]! < lower[k]!) deficit = true;
+    let target = -1;
+    let targetGain = -Infinity;
+    for (let k = 0; k < g; k++) {
+      if (size[k]! >= upper[k]! || (deficit && size[k]! >= lower[k]!)) continue;
+      const gain = gainTo(i, k);
+      if (gain > targetGain) {
+        targetGain = gain;
+        target = k;
+      }
+    }
+    out[i] = target;
+    size[target]!++;
+  }
+  // groups still under their lower bound take elements from groups above theirs
+  for (let k = 0; k < g; k++) {
+    for (let i = 0; i < n && size[k]! < lower[k]!; i++) {
+      const from = out[i]!;
+      if (from !== k && size[from]! > lower[from]!) {
+        out[i] = k;
+        size[from]!--;
+        size[k]!++;
+      }
+    }
+  }
+}
+
 /** Solves an MDGP instance with iterated maxima search within the given limits. */
 export function solveGrouping(inst: GroupingInstance, limits: SearchLimits = {}): GroupingResult {
   checkGroupingBounds(inst);
@@ -426,9 +504,14 @@ export function solveGrouping(inst: GroupingInstance, limits: SearchLimits = {})
   const patience = limits.patience ?? 3;
   const [strengthMin, strengthMax] = limits.strength ?? [0.25, 0.5];
   const populationSize = Math.max(1, limits.population ?? 4);
+  const crossoverRate = limits.crossoverRate ?? 0.2;
+  const child = new Int32Array(n);
   const startedAt = clock();
   const timeLimit = limits.timeLimitMs ?? 1000;
-  const progress = (): number => Math.max(budget.iterations / budget.maxIterations, (clock() - startedAt) / timeLimit);
+  // with an iteration limit, progress is counted in iterations only, so the run stays
+  // reproducible whatever the machine's speed
+  const progress = (): number =>
+    limits.maxIterations !== undefined ? budget.iterations / budget.maxIterations : (clock() - startedAt) / timeLimit;
   let descents = 0;
 
   // A small population of independent trajectories, advanced in turn. It shrinks linearly
@@ -459,8 +542,16 @@ export function solveGrouping(inst: GroupingInstance, limits: SearchLimits = {})
     }
     const trajectory = population[turn++ % population.length]!;
     const cur = trajectory.state;
-    const strength = Math.max(2, Math.round((strengthMin + rng.next() * (strengthMax - strengthMin)) * (n / g)));
-    perturb(inst, cur, strength, rng);
+    if (population.length > 1 && rng.next() < crossoverRate) {
+      // recombine this trajectory's best with another's and continue from the child
+      let other = population[rng.int(population.length)]!;
+      if (other === trajectory) other = population[(population.indexOf(trajectory) + 1) % population.length]!;
+      crossover(inst, trajectory.best.p, other.best.p, rng, child);
+      cur.load(child);
+    } else {
+      const strength = Math.max(2, Math.round((strengthMin + rng.next() * (strengthMax - strengthMin)) * (n / g)));
+      perturb(inst, cur, strength, rng);
+    }
     maximaSearch(inst, cur, trajectory.local, patience, rng, budget);
     descents++;
     if (cur.f > trajectory.best.f + EPS) trajectory.best.save(cur);
