@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox } from '../../src/db/schema.ts';
 import { hearBackConsents, ideaStatusChanges, noteThemeLinks, noteThemes, notes } from '../../src/features/notes/notes.schema.ts';
+import { listNotesDataForResident } from '../../src/features/notes/notes.service.ts';
 import { venueTables } from '../../src/features/scheduling/scheduling.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
@@ -392,5 +393,20 @@ describe('personal link guessing', () => {
 
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('listNotesDataForResident', () => {
+  it('lists only the notes a resident chose to be named on, and their hear-back choices', async () => {
+    const { db } = makeTestApp();
+    const dinner = buildDinner(db);
+    const resident = buildAttendee(db, dinner, { hearBack: true });
+    buildNote(db, dinner, { body: 'Met naam', residentId: resident.id, nameConsent: true });
+    buildNote(db, dinner, { body: 'Anoniem' });
+
+    const data = listNotesDataForResident(db, resident.id);
+
+    expect(data.namedNotes.map((note) => note.body)).toEqual(['Met naam']);
+    expect(data.hearBack).toEqual([expect.objectContaining({ dinnerId: dinner.id, withdrawnAt: null })]);
   });
 });

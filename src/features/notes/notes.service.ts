@@ -645,3 +645,23 @@ export function listPublicNeighbourhoods(db: Db) {
   return db.all<{ neighbourhood: string; ideas: number }>(sql`
     select neighbourhood, count(*) as ideas from notes where kind = 'idea' and is_public = 1 group by neighbourhood order by neighbourhood`);
 }
+
+/**
+ * Everything the notes feature keeps about one resident, for their "my data" request (test plan
+ * H1): the notes they chose to be named on, and their hear-back choices per dinner.
+ */
+export function listNotesDataForResident(db: Db, residentId: number) {
+  return {
+    namedNotes: db
+      .select({ id: notes.id, dinnerId: notes.dinnerId, kind: notes.kind, body: notes.body, status: notes.status, publicAnswer: notes.publicAnswer, createdAt: notes.createdAt })
+      .from(notes)
+      .where(eq(notes.residentId, residentId))
+      .orderBy(asc(notes.id))
+      .all(),
+    hearBack: db
+      .select({ dinnerId: hearBackConsents.dinnerId, givenAt: hearBackConsents.givenAt, withdrawnAt: hearBackConsents.withdrawnAt })
+      .from(hearBackConsents)
+      .where(eq(hearBackConsents.residentId, residentId))
+      .all(),
+  };
+}
