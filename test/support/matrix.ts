@@ -89,7 +89,7 @@ export function suggestedEntry(route: RouteInfo): string {
   const shorthand = route.path.startsWith('/admin') ? "backOffice('admin')" : 'everyone()';
   const params = paramNames(route.path);
   const withParams = params.length
-    ? `{ ...${shorthand}, params: async ({ db }) => ({ ${params.map((p) => `${p}: /* id of a row you build */ 0`).join(', ')} }) }`
+    ? `{ ...${shorthand}, params: async ({ db }) => ({ ${params.map((p) => `${p}: /* ${/token/i.test(p) ? 'a token you issue' : 'id of a row you build'} */ 0`).join(', ')} }) }`
     : shorthand;
   return `  '${route.key}': ${withParams},`;
 }
