@@ -200,7 +200,3 @@ export function saveReferenceFigure(db: Db, input: ReferenceFigureInput, actorId
     recordAudit(tx, { actorUserId: actorId, action: 'notes.reference_figure_saved', objectType: 'reference_figure', details: { neighbourhood: input.neighbourhood, dimension: input.dimension, category: input.category } }, now);
   });
 }
-
-export function deleteReferenceFigure(db: Db, id: number): boolean {
-  return db.delete(referenceFigures).where(and(eq(referenceFigures.id, id))).run().changes > 0;
-}
