@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../src/db/client.ts';
 import type { Mailer } from '../src/features/mail/outbox.service.ts';
 import { lockPlan, makePlan } from '../src/features/matching/seating.service.ts';
-import { residents } from '../src/features/residents/residents.schema.ts';
+import { BACKGROUND_CHOICES, residents } from '../src/features/residents/residents.schema.ts';
 import { saveSensitive, updateResident } from '../src/features/residents/residents.service.ts';
 import { rsvps } from '../src/features/rsvp/rsvp.schema.ts';
 import { dinners } from '../src/features/scheduling/scheduling.schema.ts';
@@ -17,7 +17,7 @@ const SPOKEN: Record<Locale, string[]> = {
   pl: ['Pools, Engels', 'Pools, Nederlands'],
   uk: ['Oekraïens, Russisch, Engels', 'Oekraïens, Engels'],
 };
-const BACKGROUND_BY_LOCALE: Record<Locale, string> = { nl: 'dutch', en: 'other', tr: 'turkish', ar: 'moroccan', pl: 'polish', uk: 'ukrainian' };
+const BACKGROUND_BY_LOCALE: Record<Locale, (typeof BACKGROUND_CHOICES)[number]> = { nl: 'dutch', en: 'other', tr: 'turkish', ar: 'moroccan', pl: 'polish', uk: 'ukrainian' };
 
 /**
  * Table plans (matching, issue 3): the demo residents get languages and, for those without

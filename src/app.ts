@@ -16,6 +16,7 @@ import { languageRouter } from './features/language/language.routes.ts';
 import { mailboxRouter } from './features/mail/mailbox.routes.ts';
 import { notesRouter } from './features/notes/notes.routes.ts';
 import { seatingRouter } from './features/matching/seating.routes.ts';
+import { homeDinnersRouter } from './features/matching/home-dinners.routes.ts';
 import { rsvpRouter } from './features/rsvp/rsvp.routes.ts';
 import { rsvpAdminRouter } from './features/rsvp/rsvp-admin.routes.ts';
 import { residentsRouter } from './features/residents/residents.routes.ts';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(residentsRouter(deps));
   app.use(notesRouter(deps));
   app.use(seatingRouter(deps));
+  app.use(homeDinnersRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
   app.use(errorHandler);

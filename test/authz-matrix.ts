@@ -19,6 +19,7 @@ import type { Actor, StaffActor } from './support/security.ts';
 import { buildDinner as buildRsvpDinner } from './support/rsvp-builders.ts';
 import { buildAttendee, buildNote, noteLinkPath } from './support/notes-builders.ts';
 import { buildConfirmedRsvp, buildDinner as buildNotesDinner, buildJoinToken, buildResident, personalLink } from './support/rsvp-builders.ts';
+import { buildHomeRoundLink } from './support/matching-builders.ts';
 
 /**
  * allow: the handler answered (2xx, 3xx other than to /login, 409 or 422);
@@ -177,6 +178,12 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /agenda/dinners/:id/plan/print': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /agenda/dinners/:id/plan/place-cards': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /agenda/dinners/:id/plan/kitchen': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/home-dinners': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'POST /agenda/dinners/:id/home-dinners': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ maxDistanceKm: '3' }) },
+  'POST /agenda/dinners/:id/home-dinners/match': { ...backOffice('organiser', 'admin'), params: ({ db, now }) => ({ id: buildHomeRoundLink(db, now).dinner.id }) },
+  'POST /agenda/dinners/:id/home-dinners/confirm': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /r/:token/home': { ...everyone(), params: ({ db, now }) => ({ token: buildHomeRoundLink(db, now).token }) },
+  'POST /r/:token/home': { ...everyone(), params: ({ db, now }) => ({ token: buildHomeRoundLink(db, now).token }), body: () => ({ role: 'guest', people: '1', postcode: '3512 AB' }) },
 };
 
 function aNoteLinkToken(db: Db) {

@@ -1,5 +1,7 @@
 import type { Db } from '../../src/db/client.ts';
-import { consents, residentSensitive, type Resident } from '../../src/features/residents/residents.schema.ts';
+import { homeRounds } from '../../src/features/matching/home-dinners.schema.ts';
+import { consents, residents as residentsTable, residentSensitive, type Resident } from '../../src/features/residents/residents.schema.ts';
+import { issueRsvpLink } from '../../src/features/rsvp/rsvp.service.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { venueTables, type Dinner, type VenueTable } from '../../src/features/scheduling/scheduling.schema.ts';
 import { buildDinner, buildResident } from './rsvp-builders.ts';
@@ -69,4 +71,12 @@ export function buildDinnerWithGuests(db: Db, overrides: Parameters<typeof build
   const tables = buildVenueTables(db, dinner, [{ seats: 6, accessible: true }, { seats: 6 }]);
   const guests = Array.from({ length: 8 }, (_, i) => buildConfirmedGuest(db, dinner, { background: i % 2 === 0 ? 'dutch' : 'moroccan' }));
   return { dinner, tables, guests };
+}
+
+/** A dinner with an open home-dinner round, and a resident's personal link token for it. */
+export function buildHomeRoundLink(db: Db, now = AT, residentOverrides: Partial<typeof residentsTable.$inferInsert> = {}) {
+  const dinner = buildDinner(db);
+  db.insert(homeRounds).values({ dinnerId: dinner.id, maxDistanceKm: 3, createdAt: now, updatedAt: now }).run();
+  const resident = buildResident(db, { postcode: '3512 AB', languages: 'Nederlands', ...residentOverrides });
+  return { dinner, resident, token: issueRsvpLink(db, resident.id, dinner, now) };
 }
