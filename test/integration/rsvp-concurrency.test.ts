@@ -110,7 +110,7 @@ describe('200 simultaneous answers for 12 seats over HTTP on a file database (TE
   });
 });
 
-type Outcome = { confirmedPeople: number; stored: number; errors: number };
+type Outcome = { confirmedPeople: number; stored: number; errors: number; messages?: string[] };
 
 async function bookFromProcesses(transaction: 'immediate' | 'none', dropTrigger: boolean): Promise<Outcome> {
   const { file, db } = tempDatabase();
@@ -131,22 +131,23 @@ async function bookFromProcesses(transaction: 'immediate' | 'none', dropTrigger:
   const results = await Promise.all(
     children.map(
       (child) =>
-        new Promise<number>((resolve) => {
-          child.once('message', (message: { errors: number }) => resolve(message.errors));
+        new Promise<{ errors: number; messages: string[] }>((resolve) => {
+          child.once('message', (message: { errors: number; messages: string[] }) => resolve(message));
           child.send('go');
         }),
     ),
   );
   const { rows, confirmedPeople } = counts(db, dinner.id);
   db.$client.close();
-  return { confirmedPeople, stored: rows.length, errors: results.reduce((a, b) => a + b, 0) };
+  const errors = results.reduce((sum, r) => sum + r.errors, 0);
+  return { confirmedPeople, stored: rows.length, errors, messages: [...new Set(results.flatMap((r) => r.messages))] };
 }
 
 describe('200 answers for 12 seats from 8 processes through the real answer function (TEST-PLAN A1)', () => {
   it('never oversells or loses an answer with the IMMEDIATE transaction', async () => {
     const outcome = await bookFromProcesses('immediate', false);
 
-    expect(outcome).toEqual({ confirmedPeople: 12, stored: 200, errors: 0 });
+    expect(outcome).toEqual({ confirmedPeople: 12, stored: 200, errors: 0, messages: [] });
   }, 60_000);
 
   it('CONTROL: oversells without the transaction and the capacity trigger, so the harness can see a race', async () => {
@@ -159,7 +160,10 @@ describe('200 answers for 12 seats from 8 processes through the real answer func
   it('CONTROL: without the transaction the capacity trigger still refuses the 13th seat, as errors instead of overselling', async () => {
     const outcome = await bookFromProcesses('none', false);
 
+    // Without a transaction an answer can fail half-way (row stored, a later statement refused):
+    // exactly what the IMMEDIATE transaction prevents. The trigger still caps the seats.
     expect(outcome.confirmedPeople).toBeLessThanOrEqual(12);
-    expect(outcome.errors + outcome.stored).toBe(200);
+    expect(outcome.stored).toBeLessThanOrEqual(200);
+    expect(outcome.errors).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -14,14 +14,16 @@ process.once('message', (job: Job) => {
   process.send!({ ready: true });
   process.once('message', () => {
     let errors = 0;
+    const messages = new Set<string>();
     for (const residentId of job.residentIds) {
       try {
         answerRsvp(db, mailer, { baseUrl: 'http://127.0.0.1', timeZone: 'Europe/Amsterdam' }, job.dinnerId, residentId, { answer: 'yes', people: 1, key: null }, { source: 'invitation', actorUserId: null }, new Date('2030-01-10T12:00:00Z'), { transaction: job.transaction, pauseMs: job.pauseMs });
-      } catch {
+      } catch (error) {
         errors += 1;
+        messages.add(error instanceof Error ? error.message : String(error));
       }
     }
     db.$client.close();
-    process.send!({ done: true, errors }, () => process.exit(0));
+    process.send!({ done: true, errors, messages: [...messages] }, () => process.exit(0));
   });
 });

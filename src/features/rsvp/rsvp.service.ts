@@ -224,8 +224,9 @@ function loadRecipient(tx: DbOrTx, residentId: number | null): Recipient | undef
  * (a large household that does not fit yet keeps its place; smaller ones behind it may go first),
  * and tells each one. Call inside the transaction that freed the seats.
  */
-export function promoteWaiting(tx: DbOrTx, mailer: Mailer, settings: RsvpSettings, dinner: DinnerForRsvp, now: Date): number[] {
-  let free = dinner.capacity - confirmedPeople(tx, dinner.id);
+export function promoteWaiting(tx: DbOrTx, mailer: Mailer, settings: RsvpSettings, dinner: DinnerForRsvp, now: Date, knownTaken?: number): number[] {
+  // knownTaken: the caller already counted the confirmed people in this transaction.
+  let free = dinner.capacity - (knownTaken ?? confirmedPeople(tx, dinner.id));
   if (free <= 0) return [];
   const waiting = tx
     .select({ id: rsvps.id, residentId: rsvps.residentId, people: rsvps.people })
@@ -398,7 +399,8 @@ export function recordAnswer(
     recordAudit(tx, { actorUserId: context.actorUserId, action: 'rsvp.answered_on_behalf', objectType: 'rsvp', objectId: rsvpId, details: { answer: input.answer, people, source: context.source } }, now);
   }
 
-  const promoted = promoteWaiting(tx, mailer, settings, dinner, now);
+  const takenAfter = taken - (current?.status === 'confirmed' ? current.people : 0) + (status === 'confirmed' ? people : 0);
+  const promoted = promoteWaiting(tx, mailer, settings, dinner, now, takenAfter);
   const finalStatus = promoted.includes(rsvpId) ? 'confirmed' : status;
   return { rsvpId, status: finalStatus, outcome: promoted.includes(rsvpId) ? 'confirmed' : outcome, people };
 }
