@@ -1,6 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 
 // Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
 // hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
@@ -30,18 +30,31 @@ function toRecord<R>(columns: ExportColumn<R>[], row: R, neutralise: boolean): C
   return record;
 }
 
-function* csvRecords<R>(columns: ExportColumn<R>[], rows: Iterable<R>): Generator<Cell[]> {
-  yield columns.map((column) => neutraliseCell(column.header));
-  for (const row of rows) yield toRecord(columns, row, true);
+const CSV_OPTIONS = { record_delimiter: 'windows', cast: { number: (n: number) => String(n) } } as const;
+const CSV_BATCH = 500;
+
+function* csvChunks<R>(columns: ExportColumn<R>[], rows: Iterable<R>): Generator<string> {
+  // The BOM tells Excel the file is UTF-8; without it accents come out garbled.
+  yield '\uFEFF' + stringifySync([columns.map((column) => neutraliseCell(column.header))], CSV_OPTIONS);
+  let batch: Cell[][] = [];
+  for (const row of rows) {
+    batch.push(toRecord(columns, row, true));
+    // Rows are quoted in batches: one stream chunk per row would cost more than the quoting itself.
+    if (batch.length === CSV_BATCH) {
+      yield stringifySync(batch, CSV_OPTIONS);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield stringifySync(batch, CSV_OPTIONS);
 }
 
 /**
- * Writes CSV (RFC 4180 quoting, UTF-8 with BOM so Excel picks the encoding, CRLF line ends) to out.
- * Streams with back-pressure: the next row is read only when the previous one was taken.
+ * Writes CSV (RFC 4180 quoting by csv-stringify, UTF-8 with BOM so Excel picks the encoding, CRLF
+ * line ends) to out. Streams with back-pressure: the next batch of rows is read only when the
+ * previous one was taken.
  */
 export async function writeCsv<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable): Promise<void> {
-  const stringifier = stringify({ bom: true, record_delimiter: 'windows', cast: { number: (n) => String(n) } });
-  await pipeline(Readable.from(csvRecords(columns, rows)), stringifier, out);
+  await pipeline(Readable.from(csvChunks(columns, rows), { objectMode: false }), out);
 }
 
 /**
