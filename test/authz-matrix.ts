@@ -180,6 +180,7 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /agenda/dinners/:id/plan/kitchen': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /agenda/dinners/:id/home-dinners': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/home-dinners': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ maxDistanceKm: '3' }) },
+  'POST /agenda/dinners/:id/home-dinners/invite': { ...backOffice('organiser', 'admin'), params: ({ db, now }) => ({ id: buildHomeRoundLink(db, now).dinner.id }) },
   'POST /agenda/dinners/:id/home-dinners/match': { ...backOffice('organiser', 'admin'), params: ({ db, now }) => ({ id: buildHomeRoundLink(db, now).dinner.id }) },
   'POST /agenda/dinners/:id/home-dinners/confirm': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /r/:token/home': { ...everyone(), params: ({ db, now }) => ({ token: buildHomeRoundLink(db, now).token }) },

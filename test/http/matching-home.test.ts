@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import { homeRegistrations, homeRounds } from '../../src/features/matching/home-dinners.schema.ts';
+import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { issueRsvpLink } from '../../src/features/rsvp/rsvp.service.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
@@ -56,6 +57,39 @@ describe('POST /agenda/dinners/:id/home-dinners', () => {
     expect(forbidden.status).toBe(403);
     expect(unknown.status).toBe(404);
     expect(db.select().from(homeRounds).all()).toHaveLength(0);
+  });
+});
+
+describe('POST /agenda/dinners/:id/home-dinners/invite', () => {
+  it('mails every invited household a link to the registration page in its language, once', async () => {
+    const { db, app, browser } = await signedIn();
+    const dinner = buildDinner(db);
+    await browser.post(`/agenda/dinners/${dinner.id}/home-dinners`, { maxDistanceKm: '3' });
+    const polish = buildResident(db, { locale: 'pl' });
+    const phoneOnly = buildResident(db, { email: null, phone: '0612345678' });
+    const at = new Date('2030-01-10T12:00:00Z');
+    for (const r of [polish, phoneOnly]) db.insert(rsvps).values({ dinnerId: dinner.id, residentId: r.id, status: 'invited', source: 'invitation', createdAt: at, updatedAt: at }).run();
+
+    const res = await browser.post(`/agenda/dinners/${dinner.id}/home-dinners/invite`);
+    await browser.post(`/agenda/dinners/${dinner.id}/home-dinners/invite`);
+
+    expect(res.status).toBe(303);
+    const mails = db.select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all();
+    expect(mails.map((m) => [m.toAddress, m.locale])).toEqual([[polish.email, 'pl']]);
+    const link = /\/r\/[^\s]+\/home/.exec(mails[0]!.text)![0];
+    const page = await browserAgent(app).get(link);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Kolacja w domu');
+  });
+
+  it('answers 409 when no round is open, and mails nobody', async () => {
+    const { db, browser } = await signedIn();
+    const dinner = buildDinner(db);
+
+    const res = await browser.post(`/agenda/dinners/${dinner.id}/home-dinners/invite`);
+
+    expect(res.status).toBe(409);
+    expect(db.select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all()).toHaveLength(0);
   });
 });
 

@@ -11,7 +11,7 @@ import { findResident } from '../residents/residents.service.ts';
 import { useResidentLocale } from '../rsvp/rsvp.routes.ts';
 import { findDinnerForRsvp, findLinkScope, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { HomeRoundForm, RegistrationFormSchema } from './home-dinners.forms.ts';
-import { confirmHomeRound, findHomeRound, findRegistration, homeRoundView, matchHomeRound, registerForHomeRound, saveHomeRound } from './home-dinners.service.ts';
+import { confirmHomeRound, findHomeRound, inviteToHomeRound, findRegistration, homeRoundView, matchHomeRound, registerForHomeRound, saveHomeRound } from './home-dinners.service.ts';
 
 /** Home dinners: the organiser's round page, and the registration page behind a resident's personal link. */
 export function homeDinnersRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
@@ -44,6 +44,13 @@ export function homeDinnersRouter({ db, config, now, i18n, mailer }: AppDeps): R
     if (!form.ok) return renderRound(res, id, 422, formValues(req.body), form.errors);
     saveHomeRound(db, id, form.data.maxDistanceKm, res.locals.user!.id, now());
     setFlash(res, { kind: 'success', key: 'matching:home.flash.saved' });
+    res.redirect(303, base(id));
+  });
+
+  router.post('/agenda/dinners/:id/home-dinners/invite', organiser, (req, res) => {
+    const id = dinnerId(req.params.id);
+    const mailed = inviteToHomeRound(db, mailer, settings, id, res.locals.user!.id, now());
+    setFlash(res, { kind: 'success', key: 'matching:home.flash.invited', values: { mailed } });
     res.redirect(303, base(id));
   });
 

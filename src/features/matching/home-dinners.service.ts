@@ -12,6 +12,7 @@ import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
 import { consents, residents, residentSensitive } from '../residents/residents.schema.ts';
+import { rsvps } from '../rsvp/rsvp.schema.ts';
 import { findDinnerForRsvp, issueRsvpLink, rsvpUrl, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { solvePairs } from './engine/pairs.ts';
 import type { PairsResult } from './engine/types.ts';
@@ -137,6 +138,46 @@ function listRegistrations(db: DbOrTx, roundId: number): RegistrationRow[] {
     languages: normaliseLanguages(r.languages, r.locale),
     background: withBackgroundConsent.has(r.residentId) ? comparableBackground(r.background ?? null, r.backgroundText ?? null) : null,
   }));
+}
+
+/**
+ * Mails every household invited to (or answering) the round's dinner a personal link to the
+ * registration page, in its own language; once per household and round.
+ */
+export function inviteToHomeRound(db: Db, mailer: Mailer, settings: RsvpSettings, dinnerId: number, actorUserId: number | null, now: Date): number {
+  return writeTransaction(db, (tx) => {
+    const round = findHomeRound(tx, dinnerId);
+    if (!round) throw conflict('no_round', 'matching:home.errors.noRound');
+    if (round.status === 'confirmed') throw roundConfirmed();
+    const dinner = findDinnerForRsvp(tx, dinnerId)!;
+    const invited = tx
+      .select({ id: residents.id, name: residents.name, email: residents.email, locale: residents.locale })
+      .from(rsvps)
+      .innerJoin(residents, eq(residents.id, rsvps.residentId))
+      .where(and(eq(rsvps.dinnerId, dinnerId), inArray(rsvps.status, ['invited', 'confirmed', 'waiting'])))
+      .orderBy(asc(rsvps.id))
+      .all();
+    let mailed = 0;
+    for (const resident of invited) {
+      if (!resident.email) continue;
+      const locale: Locale = isLocale(resident.locale) ? resident.locale : 'nl';
+      const token = issueRsvpLink(tx, resident.id, dinner, now);
+      const queued = mailer.enqueue(
+        tx,
+        {
+          to: resident.email,
+          locale,
+          template: 'matching-home-invite',
+          locals: { name: resident.name, title: dinner.title, when: formatDateTime(dinner.startsAt, settings.timeZone, locale), link: `${rsvpUrl(settings, token)}/home` },
+          dedupeKey: `matching-home-invite:${round.id}:${resident.id}`,
+        },
+        now,
+      );
+      if (queued) mailed += 1;
+    }
+    recordAudit(tx, { actorUserId, action: 'matching.home_invited', objectType: 'dinner', objectId: dinnerId, details: { mailed } }, now);
+    return mailed;
+  });
 }
 
 /** Runs the pairs mode on the current registrations and stores the proposal for review. */
