@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox } from '../../src/db/schema.ts';
+import { residentLists } from '../../src/features/residents/residents.schema.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
@@ -123,5 +124,23 @@ describe('POST /agenda/dinners/:id/check-in and /walk-in', () => {
       [null, 'confirmed', 2, 'arrived'],
       ['Buurman Piet', 'confirmed', 2, 'arrived'],
     ]);
+  });
+});
+
+describe('inviting a saved list', () => {
+  it('invites exactly the members of the list', async () => {
+    const { db, browser } = await signedIn();
+    const dinner = buildDinner(db);
+    const [member, other] = [buildResident(db, { neighbourhood: 'Noord', name: 'Lid Een' }), buildResident(db, { neighbourhood: 'Zuid' })];
+    await browser.get('/admin/residents');
+    await browser.post('/admin/residents/lists', { name: 'Noord', neighbourhood: 'Noord', q: '' });
+    const listId = db.select().from(residentLists).get()!.id;
+    await browser.get(`/agenda/dinners/${dinner.id}/invite`);
+
+    const res = await browser.post(`/agenda/dinners/${dinner.id}/invite`, { kind: 'list', value: String(listId) });
+
+    expect(res.status).toBe(303);
+    expect(db.select().from(rsvps).all().map((r) => r.residentId)).toEqual([member.id]);
+    expect(other.id).not.toBe(member.id);
   });
 });
