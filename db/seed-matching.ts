@@ -1,6 +1,8 @@
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../src/db/client.ts';
 import type { Mailer } from '../src/features/mail/outbox.service.ts';
+import { matchHomeRound, registerForHomeRound, saveHomeRound } from '../src/features/matching/home-dinners.service.ts';
+import { DEMO_POSTCODE_CENTROIDS } from '../src/features/matching/postcodes.ts';
 import { lockPlan, makePlan } from '../src/features/matching/seating.service.ts';
 import { BACKGROUND_CHOICES, residents } from '../src/features/residents/residents.schema.ts';
 import { saveSensitive, updateResident } from '../src/features/residents/residents.service.ts';
@@ -71,4 +73,21 @@ export function seedMatching(db: Db, mailer: Mailer, context: { now: Date; baseU
   const upcomingWithGuests = withGuests(upcoming.map((d) => d.id));
   const next = upcoming.find((d) => upcomingWithGuests.has(d.id));
   if (next) makePlan(db, next.id, { keepPinned: false }, context.organiserId, now);
+
+  // A round of home dinners on the following dinner: a few hosts and guests, matched for review.
+  const homeDinner = upcoming.find((d) => d.id !== next?.id);
+  if (!homeDinner) return;
+  saveHomeRound(db, homeDinner.id, 3, context.organiserId, now);
+  const postcodes = Object.keys(DEMO_POSTCODE_CENTROIDS);
+  people.slice(0, 10).forEach((r, i) => {
+    const host = i % 3 === 0;
+    registerForHomeRound(
+      db,
+      homeDinner.id,
+      r.id,
+      { role: host ? 'host' : 'guest', people: Math.min(r.adults + r.children, 4), seats: host ? 4 : 0, diets: host ? ['vegetarian', 'halal', 'no_pork'] : i % 4 === 1 ? ['halal'] : [], postcode: postcodes[i % postcodes.length]!, lat: null, lon: null },
+      now,
+    );
+  });
+  matchHomeRound(db, homeDinner.id, context.organiserId, now);
 }
