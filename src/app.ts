@@ -173,6 +173,11 @@ const STATUS_KEYS: Record<number, string> = {
   503: 'errors.unavailable',
 };
 
+/** Link tokens in a path are passwords for one purpose: the log shows where, never the token (test plan E5). */
+function loggablePath(path: string): string {
+  return path.replace(/[A-Za-z0-9_-]{43}/g, '[token]');
+}
+
 const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   let status = 500;
   let key = 'errors.internal';
@@ -196,9 +201,9 @@ const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
     } else if ((err as { code?: unknown })?.code === 'SQLITE_BUSY' || (err as { code?: unknown })?.code === 'SQLITE_FULL' || (err as { code?: unknown })?.code === 'SQLITE_READONLY') {
       status = 503;
       key = STATUS_KEYS[503]!;
-      console.error(`[${req.method} ${req.path}] database unavailable:`, (err as Error).message);
+      console.error(`[${req.method} ${loggablePath(req.path)}] database unavailable:`, (err as Error).message);
     } else {
-      console.error(`[${req.method} ${req.path}]`, err);
+      console.error(`[${req.method} ${loggablePath(req.path)}]`, err);
     }
   }
   if (res.headersSent) return;
@@ -220,7 +225,7 @@ const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   // A failing error page must not fall through to Express's default handler, which prints the stack.
   res.status(status).render('errors/error', view, (renderError: unknown, html: string) => {
     if (renderError) {
-      console.error(`[${req.method} ${req.path}] error page failed:`, renderError);
+      console.error(`[${req.method} ${loggablePath(req.path)}] error page failed:`, renderError);
       res.type('text/plain').send(`Error ${status}`);
       return;
     }
