@@ -177,6 +177,20 @@ describe('moving, swapping and pinning households', () => {
     expect(storedPlan(db, dinner.id)!.version).toBe(before.version);
   });
 
+  it('answers 422 for a swap of a household with itself or a pin without a choice, and stores nothing', async () => {
+    const { db, browser, dinner } = await planned();
+    const before = storedPlan(db, dinner.id)!;
+    const party = before.parsed.tables[0]!.parties[0]!.slice(1);
+
+    const swap = await browser.post(`/agenda/dinners/${dinner.id}/plan/swap`, { household: party, other: party });
+    const pin = await browser.post(`/agenda/dinners/${dinner.id}/plan/pin`, { household: party, pinned: 'maybe' });
+
+    expect(swap.status).toBe(422);
+    expect(swap.text).toContain('Choose two different households.');
+    expect(pin.status).toBe(422);
+    expect(storedPlan(db, dinner.id)!.version).toBe(before.version);
+  });
+
   it('swaps two households between tables', async () => {
     const { db, browser, dinner } = await planned();
     const before = storedPlan(db, dinner.id)!.parsed;
@@ -286,5 +300,23 @@ describe('printable sheets', () => {
     expect(kitchen.text).toContain('Noten Allergie: Nut allergy');
     expect(kitchen.text).not.toContain('Halal Huis');
     for (const page of [printed, cards, kitchen]) expect(page.text.toLowerCase()).not.toContain('moroccan');
+  });
+});
+
+describe('hostile names', () => {
+  it('are escaped on the plan page and every printed sheet', async () => {
+    const { db, browser } = await signedIn();
+    const dinner = buildDinner(db, { minTableSize: 2 });
+    buildVenueTables(db, dinner, [{ seats: 6, label: '<i>T</i>' }]);
+    buildConfirmedGuest(db, dinner, { name: '<script>alert(1)</script>', diets: ['nut_allergy'] });
+    buildConfirmedGuest(db, dinner, { name: 'Gewone Buur' });
+    await browser.post(`/agenda/dinners/${dinner.id}/plan`);
+
+    for (const path of ['', '/print', '/place-cards', '/kitchen']) {
+      const page = await browser.get(`/agenda/dinners/${dinner.id}/plan${path}`);
+      expect(page.text).not.toContain('<script>alert(1)</script>');
+      expect(page.text).not.toContain('<i>T</i>');
+      expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
   });
 });
