@@ -169,6 +169,7 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'POST /agenda/dinners/:id/walk-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ name: 'Binnenloper', people: '1' }) },
 
   // Matching: table plans per dinner, for organisers and admins.
+  'GET /matching': backOffice('organiser', 'admin'),
   'GET /agenda/dinners/:id/plan': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/plan': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/plan/move': { ...backOffice('organiser', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ household: '1', table: 'none' }) },

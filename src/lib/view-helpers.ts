@@ -11,6 +11,7 @@ const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'nav.home', roles: 'everyone' },
   { href: '/agenda', label: 'scheduling:nav.agenda', roles: ['organiser', 'admin'] },
   { href: '/venues', label: 'scheduling:nav.venues', roles: ['organiser', 'admin'] },
+  { href: '/matching', label: 'matching:overview.nav', roles: ['organiser', 'admin'] },
   { href: '/admin/residents', label: 'residents:nav.residents', roles: ['organiser', 'staff', 'admin'] },
   { href: '/notes/dinners', label: 'notes:nav.capture', roles: ['organiser'] },
   { href: '/notes', label: 'notes:nav.notes', roles: ['staff', 'admin'] },

@@ -23,6 +23,21 @@ function storedPlan(db: ReturnType<typeof makeTestApp>['db'], dinnerId: number) 
   return row ? { ...row, parsed: JSON.parse(row.plan) as { tables: { id: string; language: string; parties: string[] }[]; unseated: { party: string; code: string }[]; pinned: string[] } } : undefined;
 }
 
+describe('GET /matching', () => {
+  it('lists dinners with their plan state and links to the plan, in the organiser navigation', async () => {
+    const { db, browser } = await signedIn();
+    const { dinner } = buildDinnerWithGuests(db);
+    await browser.post(`/agenda/dinners/${dinner.id}/plan`);
+
+    const res = await browser.get('/matching');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`href="/agenda/dinners/${dinner.id}/plan"`);
+    expect(res.text).toContain('Draft');
+    expect(res.text).toContain('href="/matching"');
+  });
+});
+
 describe('GET /agenda/dinners/:id/plan', () => {
   it('offers to make a plan when there is none, counting confirmed households and tables', async () => {
     const { db, browser } = await signedIn();

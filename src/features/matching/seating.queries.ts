@@ -2,12 +2,13 @@
  * Reads for the table plan: the dinner and its venue's tables, the confirmed households with the
  * data the engine may use (consented only), and the history of who sat together.
  */
-import { and, asc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { consents, residents, residentSensitive } from '../residents/residents.schema.ts';
 import { rsvps } from '../rsvp/rsvp.schema.ts';
 import { dinners, venues, venueTables } from '../scheduling/scheduling.schema.ts';
 import { comparableBackground, normaliseLanguages, type HouseholdInput, type TableInput } from './seating.problem.ts';
+import { homeRounds } from './home-dinners.schema.ts';
 import { seatingPlans, tableSeats } from './seating.schema.ts';
 
 export type PlanDinner = {
@@ -161,4 +162,32 @@ export function listEarlierTables(db: DbOrTx, dinnerStartsAt: Date, residentIds:
 
 export function findPlanRow(db: DbOrTx, dinnerId: number) {
   return db.select().from(seatingPlans).where(eq(seatingPlans.dinnerId, dinnerId)).get();
+}
+
+export type PlanOverviewRow = { id: number; title: string; startsAt: Date; venueName: string; confirmedHouseholds: number; planStatus: string | null; homeStatus: string | null };
+
+/**
+ * Dinners from a month ago on (published or held), with their confirmed households and the state
+ * of their table plan and home-dinner round: the organiser's way into both.
+ */
+export function listPlanOverview(db: DbOrTx, now: Date): PlanOverviewRow[] {
+  const since = new Date(now.getTime() - 31 * 24 * 60 * 60_000);
+  return db
+    .select({
+      id: dinners.id,
+      title: dinners.title,
+      startsAt: dinners.startsAt,
+      venueName: venues.name,
+      confirmedHouseholds: sql<number>`(select count(*) from ${rsvps} where ${rsvps.dinnerId} = ${dinners.id} and ${rsvps.status} = 'confirmed')`,
+      planStatus: seatingPlans.status,
+      homeStatus: homeRounds.status,
+    })
+    .from(dinners)
+    .innerJoin(venues, eq(venues.id, dinners.venueId))
+    .leftJoin(seatingPlans, eq(seatingPlans.dinnerId, dinners.id))
+    .leftJoin(homeRounds, eq(homeRounds.dinnerId, dinners.id))
+    .where(and(gte(dinners.startsAt, since), inArray(dinners.status, ['published', 'completed'])))
+    .orderBy(asc(dinners.startsAt))
+    .limit(200)
+    .all();
 }

@@ -6,7 +6,7 @@ import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import type { RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { LockForm, MoveForm, PinForm, RunForm, SwapForm } from './seating.forms.ts';
-import { findPlanDinner } from './seating.queries.ts';
+import { findPlanDinner, listPlanOverview } from './seating.queries.ts';
 import { editPlan, lockPlan, makePlan, planView, type PlanEdit } from './seating.service.ts';
 import { classifyBreaks } from './seating.view.ts';
 
@@ -35,6 +35,10 @@ export function seatingRouter({ db, config, now, mailer }: AppDeps): Router {
   }
 
   const base = (id: number) => `/agenda/dinners/${id}/plan`;
+
+  router.get('/matching', organiser, (_req, res) => {
+    res.render('matching/overview', { dinners: listPlanOverview(db, now()) });
+  });
 
   router.get('/agenda/dinners/:id/plan', organiser, (req, res) => {
     renderPlan(res, dinnerId(req.params.id), 200);
