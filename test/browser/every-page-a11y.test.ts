@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixContext } from '../authz-matrix.ts';
 import { createSession } from '../../src/features/auth/sessions.service.ts';
-import { axeInBothLanguages, hasChromium, launchBrowser, SKIP_MESSAGE, startApp, type RunningApp } from '../support/browser.ts';
+import { axeInBothLanguages, controlsUnreachableByTab, hasChromium, launchBrowser, SKIP_MESSAGE, startApp, type RunningApp } from '../support/browser.ts';
 import { allowedActor, entryFor, inventory, pathFor } from '../support/matrix.ts';
 import { buildActors } from '../support/security.ts';
 
@@ -32,7 +32,7 @@ describe.skipIf(!enabled)('accessibility of every page (axe, nl and en; runs wit
   });
 
   for (const route of pages) {
-    it(`${route.key} has no serious or critical axe violation`, { timeout: 30_000 }, async () => {
+    it(`${route.key} has no serious or critical axe violation and every form control is reachable by Tab`, { timeout: 30_000 }, async () => {
       const actor = allowedActor(route) ?? 'admin';
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       if (actor !== 'anonymous') {
@@ -43,10 +43,12 @@ describe.skipIf(!enabled)('accessibility of every page (axe, nl and en; runs wit
       const response = await page.goto(`${app.baseUrl}${await pathFor(route, ctx)}`);
       const isPage = response?.status() === 200 && /text\/html/.test(response.headers()['content-type'] ?? '');
       const findings = isPage ? await axeInBothLanguages(page, app.baseUrl, route.key) : [];
+      const unreachable = isPage ? await controlsUnreachableByTab(page) : [];
       await context.close();
 
       if (!isPage) console.info(`a11y: ${route.key} skipped (answered ${response?.status()} ${response?.headers()['content-type']})`);
       expect(findings).toEqual([]);
+      expect(unreachable, 'form controls Tab never reaches').toEqual([]);
     });
   }
 });

@@ -170,3 +170,34 @@ export async function tabTo(page: Page, selector: string, maxTabs = 40): Promise
   }
   throw new Error(`Tab never reached ${selector} within ${maxTabs} presses`);
 }
+
+/**
+ * Walks the page with Tab and returns the form controls it never reached (visible inputs,
+ * selects, textareas and buttons inside forms): each must be usable by keyboard alone.
+ */
+export async function controlsUnreachableByTab(page: Page): Promise<string[]> {
+  // Plain JavaScript strings: they run in the page, and the project's TypeScript has no DOM types.
+  const total = await page.evaluate(`(() => {
+    const controls = [...document.querySelectorAll('form input:not([type=hidden]), form select, form textarea, form button')]
+      .filter((el) => el.offsetParent !== null && !el.disabled);
+    controls.forEach((el, i) => el.setAttribute('data-tab-probe', String(i)));
+    return controls.length;
+  })()`) as number;
+  const reached = new Set<string>();
+  await page.evaluate(`document.activeElement && document.activeElement.blur()`);
+  for (let i = 0; i < total * 3 + 40 && reached.size < total; i++) {
+    await page.keyboard.press('Tab');
+    const probe = await page.evaluate(`document.activeElement && document.activeElement.getAttribute('data-tab-probe')`) as string | null;
+    if (probe !== null) reached.add(probe);
+  }
+  // A radio group is one Tab stop (arrow keys move inside it): reaching one radio reaches the group.
+  return page.evaluate(`(() => {
+    const reached = ${JSON.stringify([...reached])};
+    const probes = [...document.querySelectorAll('[data-tab-probe]')];
+    const isReached = (el) => reached.includes(el.getAttribute('data-tab-probe'));
+    const groups = new Set(probes.filter((el) => el.type === 'radio' && isReached(el)).map((el) => el.name));
+    return probes
+      .filter((el) => !isReached(el) && !(el.type === 'radio' && groups.has(el.name)))
+      .map((el) => el.outerHTML.slice(0, 120));
+  })()`) as Promise<string[]>;
+}
