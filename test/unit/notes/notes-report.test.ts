@@ -65,5 +65,11 @@ describe('formatInTimeZone', () => {
 
     expect(formatInTimeZone(Date.UTC(2030, 0, 20, 17, 0), 'Europe/Amsterdam')).toBe('2030-01-20 18:00');
     expect(formatInTimeZone(Date.UTC(2030, 6, 1, 22, 5), 'Europe/Amsterdam')).toBe('2030-07-02 00:05');
+    // Around the switch to summer time (31 March 2030, 01:00 UTC) and back (27 October 2030, 01:00 UTC).
+    expect(formatInTimeZone(Date.UTC(2030, 2, 31, 0, 59), 'Europe/Amsterdam')).toBe('2030-03-31 01:59');
+    expect(formatInTimeZone(Date.UTC(2030, 2, 31, 1, 0), 'Europe/Amsterdam')).toBe('2030-03-31 03:00');
+    expect(formatInTimeZone(Date.UTC(2030, 9, 27, 0, 30), 'Europe/Amsterdam')).toBe('2030-10-27 02:30');
+    expect(formatInTimeZone(Date.UTC(2030, 9, 27, 1, 30), 'Europe/Amsterdam')).toBe('2030-10-27 02:30');
+    expect(formatInTimeZone(Date.UTC(2030, 0, 20, 17, 0), 'Asia/Kolkata')).toBe('2030-01-20 22:30');
   });
 });
