@@ -95,8 +95,8 @@ export function editPlan(db: Db, dinnerId: number, edit: PlanEdit, override: boo
     else if (edit.kind === 'swap') next = swapParties(problem, plan, partyId(edit.rsvpId), partyId(edit.otherRsvpId));
     else next = problem.parties.some((p) => p.id === partyId(edit.rsvpId)) ? setPinned(plan, partyId(edit.rsvpId), edit.pinned) : 'unknown_household';
     if (typeof next === 'string') return { status: 'invalid', error: next };
-    const breaks = ruleBreaks(problem, next);
-    const newBreaks = breaks.filter((b) => !ruleBreaks(problem, plan).includes(b));
+    const before = new Set(ruleBreaks(problem, plan));
+    const newBreaks = ruleBreaks(problem, next).filter((b) => !before.has(b));
     if (newBreaks.length > 0 && !override) return { status: 'refused', breaks: newBreaks };
     tx.update(seatingPlans).set({ plan: JSON.stringify(next), version: loaded.row.version + 1, updatedAt: now }).where(eq(seatingPlans.id, loaded.row.id)).run();
     recordAudit(tx, { actorUserId, action: `matching.plan_${edit.kind}`, objectType: 'dinner', objectId: dinnerId, details: { ...edit, override: newBreaks.length > 0 } }, now);

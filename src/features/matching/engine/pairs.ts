@@ -341,7 +341,7 @@ function searchPairs(m: PairsModel, options: EngineOptions, clock: () => number)
   const rng = createRng(seed);
   const st = new PairsState(m);
   if (m.G === 0 || m.H === 0) return { assignment: Int32Array.from(st.hostOf), report: { seed, rounds: 0, evaluations: 0, stoppedBy: 'trivial' } };
-  const deadline = clock() + (options.timeLimitMs ?? 1500);
+  const deadline = clock() + (options.timeLimitMs ?? 1200);
   const maxRounds = options.maxRounds ?? 5000;
   const maxStall = options.maxStallRounds ?? Math.max(200, Math.min(2000, 20 * m.G));
   const maxEvaluations = options.maxEvaluations ?? 2_500_000;

@@ -812,15 +812,16 @@ function constructGreedy(st: SeatingState, rng: Rng, shuffled = false): void {
       if (!st.canSit(P, t, -1)) continue;
       const open = st.load[t]! > 0;
       const below = open && st.load[t]! < m.minPerTable;
-      // a table still under the minimum is filled before anything else
       st.evalMove(P, t);
       const free = m.seats[t]! - st.load[t]! - sz;
       let better = false;
       if (best < 0) better = true;
       else {
+        // background pairs first; among equals, fill a table still under the minimum
         const bestBelow = bestOpen && st.load[best]! < m.minPerTable;
-        if (below !== bestBelow) better = below;
-        else if (st.dB !== bb || st.dM !== bm || Math.abs(st.dS - bs) > SIG_EPS) better = lexLess(0, st.dB, st.dM, st.dS, 0, bb, bm, bs);
+        if (st.dB !== bb) better = st.dB < bb;
+        else if (below !== bestBelow) better = below;
+        else if (st.dM !== bm || Math.abs(st.dS - bs) > SIG_EPS) better = lexLess(0, 0, st.dM, st.dS, 0, 0, bm, bs);
         else if (open !== bestOpen) better = open;
         else better = free < bestFree;
       }
@@ -997,7 +998,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const seed = options.seed ?? 1;
   const rng = createRng(seed);
   const start = clock();
-  const deadline = start + (options.timeLimitMs ?? 1500);
+  const deadline = start + (options.timeLimitMs ?? 1200);
   const maxRounds = options.maxRounds ?? 20000;
   const maxStall = options.maxStallRounds ?? Math.max(1000, Math.min(5000, 50 * m.K));
   // large venues get less effort per household so 10,000 residents stay well under 2 s
@@ -1012,8 +1013,11 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   const baseline = straightforwardGreedy(m);
   st.loadAssignment(baseline);
   const baselineHard = st.hard();
+  const baselineUnseated = st.unseated;
   constructGreedy(st, rng);
-  if (baselineHard < st.hard()) st.loadAssignment(baseline);
+  // tables the construction left under the minimum are the local search's first job, so
+  // only the seating counts here; the final check below still guarantees the baseline's seats
+  if (baselineUnseated < st.unseated) st.loadAssignment(baseline);
   const queue: number[] = [];
   const inQueue = new Uint8Array(m.K);
   const order = Array.from({ length: m.K }, (_, P) => P);
@@ -1141,7 +1145,7 @@ export function searchSeating(m: TablesModel, options: EngineOptions = {}, clock
   if (totalsLess(overall, totalsOf(st))) st.loadAssignment(overallAssignment);
   // the repair must empty tables under the minimum; the re-seating after it is a bonus and
   // gets a quarter of the time budget beyond the deadline
-  const graceDeadline = Math.max(deadline, clock()) + 0.25 * (options.timeLimitMs ?? 1500);
+  const graceDeadline = Math.max(deadline, clock()) + 0.25 * (options.timeLimitMs ?? 1200);
   repairMinimum(st, rng, graceDeadline, clock);
   if (st.hard() > baselineHard) {
     // never seat fewer than the first-fit baseline: polish it and keep the better plan

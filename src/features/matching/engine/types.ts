@@ -7,7 +7,7 @@
  * the round or evaluation limit, not the clock, ends it. */
 export interface EngineOptions {
   seed?: number;
-  /** Safety cap on the search's wall time (default 1500 ms). */
+  /** Safety cap on the search's wall time (default 1200 ms). */
   timeLimitMs?: number;
   /** Upper bound on improvement rounds (perturbation + local search). */
   maxRounds?: number;
