@@ -284,9 +284,12 @@ export class SeatingState {
     }
   }
 
+  /** Shortfall of a table under minPerTable, measured as the fewest people who must move
+   * (in, or all out) to make it legal; every step towards either legal state is downhill. */
   private violOf(t: number, load: number): number {
     if (t === this.pool || load === 0) return 0;
-    return load < this.m.minPerTable ? this.m.minPerTable - load : 0;
+    const short = this.m.minPerTable - load;
+    return short > 0 ? Math.min(short, load) : 0;
   }
 
   private insert(P: number, t: number): void {
