@@ -1,6 +1,5 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify as stringifySync } from 'csv-stringify/sync';
 
 // Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
 // hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
@@ -30,27 +29,42 @@ function toRecord<R>(columns: ExportColumn<R>[], row: R, neutralise: boolean): C
   return record;
 }
 
-const CSV_OPTIONS = { record_delimiter: 'windows', cast: { number: (n: number) => String(n) } } as const;
 const CSV_BATCH = 500;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line break. */
+function csvField(value: Cell): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? String(value) : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(cells: Cell[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += (i === 0 ? '' : ',') + csvField(cells[i]!);
+  return `${line}\r\n`;
+}
 
 function* csvChunks<R>(columns: ExportColumn<R>[], rows: Iterable<R>): Generator<string> {
   // The BOM tells Excel the file is UTF-8; without it accents come out garbled.
-  yield '\uFEFF' + stringifySync([columns.map((column) => neutraliseCell(column.header))], CSV_OPTIONS);
-  let batch: Cell[][] = [];
+  let chunk = '\uFEFF' + csvLine(columns.map((column) => neutraliseCell(column.header)));
+  let count = 0;
   for (const row of rows) {
-    batch.push(toRecord(columns, row, true));
-    // Rows are quoted in batches: one stream chunk per row would cost more than the quoting itself.
-    if (batch.length === CSV_BATCH) {
-      yield stringifySync(batch, CSV_OPTIONS);
-      batch = [];
+    chunk += csvLine(toRecord(columns, row, true));
+    // Rows go out in batches: one stream chunk per row would cost more than the quoting itself.
+    if (++count % CSV_BATCH === 0) {
+      yield chunk;
+      chunk = '';
     }
   }
-  if (batch.length > 0) yield stringifySync(batch, CSV_OPTIONS);
+  yield chunk;
 }
 
 /**
- * Writes CSV (RFC 4180 quoting by csv-stringify, UTF-8 with BOM so Excel picks the encoding, CRLF
- * line ends) to out. Streams with back-pressure: the next batch of rows is read only when the
+ * Writes CSV (RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line break
+ * quoted with quotes doubled; UTF-8 with BOM so Excel picks the encoding) to out. The quoting is
+ * small enough to write here and about twice as fast as csv-stringify per row; the tests read the
+ * output back with csv-parse. Streams with back-pressure: the next batch of rows is read only when the
  * previous one was taken.
  */
 export async function writeCsv<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable): Promise<void> {
