@@ -179,13 +179,16 @@ export async function controlsUnreachableByTab(page: Page): Promise<string[]> {
   // Plain JavaScript strings: they run in the page, and the project's TypeScript has no DOM types.
   const total = await page.evaluate(`(() => {
     const controls = [...document.querySelectorAll('form input:not([type=hidden]), form select, form textarea, form button')]
-      .filter((el) => el.offsetParent !== null && !el.disabled);
+      // Hidden controls don't count, nor those in a closed <details>: its <summary> is the Tab stop.
+      .filter((el) => el.checkVisibility({ checkVisibilityCSS: true }) && !el.disabled && !el.closest('details:not([open])'));
     controls.forEach((el, i) => el.setAttribute('data-tab-probe', String(i)));
     return controls.length;
   })()`) as number;
+  // Enough presses to pass every focusable element (links included) once, plus some slack.
+  const focusable = await page.evaluate(`document.querySelectorAll('a[href], button, input, select, textarea, summary, iframe, [tabindex]').length`) as number;
   const reached = new Set<string>();
   await page.evaluate(`document.activeElement && document.activeElement.blur()`);
-  for (let i = 0; i < total * 3 + 40 && reached.size < total; i++) {
+  for (let i = 0; i < focusable + 20 && reached.size < total; i++) {
     await page.keyboard.press('Tab');
     const probe = await page.evaluate(`document.activeElement && document.activeElement.getAttribute('data-tab-probe')`) as string | null;
     if (probe !== null) reached.add(probe);
