@@ -148,14 +148,14 @@ describe('200 answers for 12 seats from 8 processes through the real answer func
     const outcome = await bookFromProcesses('immediate', false);
 
     expect(outcome).toEqual({ confirmedPeople: 12, stored: 200, errors: 0, messages: [] });
-  }, 60_000);
+  }, 180_000);
 
   it('CONTROL: oversells without the transaction and the capacity trigger, so the harness can see a race', async () => {
     let worst: Outcome | undefined;
     for (let run = 0; run < 3 && !(worst && worst.confirmedPeople > 12); run += 1) worst = await bookFromProcesses('none', true);
 
     expect(worst!.confirmedPeople).toBeGreaterThan(12);
-  }, 120_000);
+  }, 300_000);
 
   it('CONTROL: without the transaction the capacity trigger still refuses the 13th seat, as errors instead of overselling', async () => {
     const outcome = await bookFromProcesses('none', false);
@@ -165,5 +165,5 @@ describe('200 answers for 12 seats from 8 processes through the real answer func
     expect(outcome.confirmedPeople).toBeLessThanOrEqual(12);
     expect(outcome.stored).toBeLessThanOrEqual(200);
     expect(outcome.errors).toBeGreaterThan(0);
-  }, 60_000);
+  }, 180_000);
 });
