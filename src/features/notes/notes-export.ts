@@ -1,5 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
 
 // Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
 // hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
@@ -113,8 +114,12 @@ export async function writeXlsx<R>(columns: ExportColumn<R>[], rows: Iterable<R>
   for (const row of rows) {
     sheet.addRow(toRecord(columns, row, true)).commit();
     written += 1;
-    // Let the zip stream drain now and then, so rows do not pile up in memory.
-    if (written % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    // exceljs takes rows without back-pressure: every few hundred rows, give the zip stream time to
+    // compress what it has, and wait while the response is full, so rows do not pile up in memory.
+    if (written % 250 === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (out.writableNeedDrain) await once(out, 'drain');
+    }
   }
   sheet.commit();
   await workbook.commit();

@@ -323,6 +323,11 @@ export function listNotes(db: Db, filter: NoteFilterWithLocation, sort: NoteSort
   return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize };
 }
 
+/** How many notes match a filter (for the XLSX size limit). */
+export function countNotes(db: Db, filter: NoteFilterWithLocation): number {
+  return db.get<{ n: number }>(sql`select count(*) as n from notes n where ${whereClause(filter)}`)?.n ?? 0;
+}
+
 export type ExportRow = NoteListRow & {
   fullBody: string;
   quote: string;

@@ -122,3 +122,13 @@ describe('streaming', () => {
     expect(largestLag).toBeLessThan(2000);
   });
 });
+
+describe('exportTooLarge', () => {
+  it('sends XLSX exports above the row limit to CSV and leaves other formats alone', async () => {
+    const { exportTooLarge, XLSX_MAX_ROWS } = await import('../../../src/features/notes/notes-export-columns.ts');
+
+    expect(exportTooLarge('xlsx', XLSX_MAX_ROWS)).toBe(false);
+    expect(exportTooLarge('xlsx', XLSX_MAX_ROWS + 1)).toBe(true);
+    expect(exportTooLarge('csv', 10 * XLSX_MAX_ROWS)).toBe(false);
+  });
+});
