@@ -618,7 +618,7 @@ const RESTART_AFTER = 100;
  * Queue-driven first-improvement local search. Each popped party takes its best improving
  * move or swap; parties at the tables it touched are queued again.
  */
-function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng: Rng, deadline: number, clock: () => number): void {
+function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng: Rng, deadline: number, clock: () => number, poolScansAll = false): void {
   const { m } = st;
   const pool = st.pool;
   let steps = 0;
@@ -635,7 +635,8 @@ function localSearch(st: SeatingState, queue: number[], inQueue: Uint8Array, rng
     let bs = 0;
     let target = -1;
     let partner = -1;
-    const sampled = m.T > FULL_MOVE_LIMIT;
+    // unseated households may get a look at every table (repair), the rest a sample
+    const sampled = m.T > FULL_MOVE_LIMIT && !(poolScansAll && s === pool);
     const moveCandidates = sampled ? SAMPLED_MOVE_TABLES : pool + 1;
     for (let k = 0; k < moveCandidates; k++) {
       const t = sampled ? (k === 0 ? pool : rng.int(pool)) : k;
@@ -909,7 +910,7 @@ function repairMinimum(st: SeatingState, rng: Rng, deadline: number, clock: () =
     queue.push(Q);
     inQueue[Q] = 1;
   }
-  localSearch(st, queue, inQueue, rng, deadline, clock);
+  localSearch(st, queue, inQueue, rng, deadline, clock, true);
 }
 
 /** Perturbation: a few random legal moves and swaps (rarely to the unseated pool). */
