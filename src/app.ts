@@ -78,10 +78,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRouter(deps));
 
   app.use(cookieParser(config.sessionSecret));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000, verify: rejectInvalidUtf8 }));
   app.use(noStore);
   app.use(loadUser(deps));
   app.use(chooseLocale(deps));
+  // After the language is known, so a refused body (too large, not UTF-8) gets a translated page.
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 1000, verify: rejectInvalidUtf8 }));
   app.use(rejectCrossSiteWrites(config.baseUrl));
   const csrf = doubleCsrf({
     getSecret: () => config.sessionSecret,
