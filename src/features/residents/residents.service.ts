@@ -101,18 +101,7 @@ export type ResidentListRow = Pick<Resident, 'id' | 'name' | 'email' | 'phone' |
 
 /** One page of residents, by name, optionally filtered by a search text and a neighbourhood. */
 export function listResidents(db: Db, filter: { q: string; neighbourhood: string }, page: number, pageSize: number) {
-  const conditions = [];
-  if (filter.q) {
-    const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(
-      or(
-        sql`${residents.name} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${residents.email} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${residents.street} LIKE ${pattern} ESCAPE '\\'`,
-      ),
-    );
-  }
-  if (filter.neighbourhood) conditions.push(eq(residents.neighbourhood, filter.neighbourhood));
+  const conditions = filterConditions(filter);
   const rows = db
     .select({
       id: residents.id,

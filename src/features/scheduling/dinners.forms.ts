@@ -3,6 +3,7 @@ import { optionalText, requiredText } from '../../lib/forms.ts';
 import { IdParam } from '../../lib/http.ts';
 import { isValidLocalDate, isValidLocalTime, minutesOfDay } from './local-time.ts';
 import { DIETS, VISIBILITIES } from './scheduling.schema.ts';
+import { wholeNumber } from './venues.forms.ts';
 
 const localDate = (requiredKey = 'forms.required') =>
   z.string({ error: requiredKey }).trim().min(1, requiredKey).refine(isValidLocalDate, 'scheduling:errors.date');
@@ -19,15 +20,6 @@ const optionalTime = z
   .optional()
   .transform((value) => value ?? '')
   .pipe(z.union([z.literal(''), z.string().refine(isValidLocalTime, 'scheduling:errors.time')]));
-
-const wholeNumber = (min: number, max: number, rangeKey: string) =>
-  z
-    .string({ error: 'forms.required' })
-    .trim()
-    .min(1, 'forms.required')
-    .regex(/^\d{1,6}$/, 'scheduling:errors.wholeNumber')
-    .transform(Number)
-    .pipe(z.number().min(min, rangeKey).max(max, rangeKey));
 
 const optionalWholeNumber = (min: number, max: number, rangeKey: string) =>
   z

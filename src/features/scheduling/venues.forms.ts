@@ -9,7 +9,8 @@ export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === '1', z.boolean());
 
-const wholeNumber = (min: number, max: number, rangeKey: string) =>
+/** A whole number typed into a form, within [min, max] (the range message names the limits). */
+export const wholeNumber = (min: number, max: number, rangeKey: string) =>
   z
     .string({ error: 'forms.required' })
     .trim()
