@@ -161,3 +161,24 @@ export const residentListMembers = sqliteTable(
   },
   (table) => [primaryKey({ columns: [table.listId, table.residentId] }), uniqueIndex('resident_list_members_resident_idx').on(table.residentId, table.listId)],
 );
+
+/**
+ * A "my data" file a resident asked for through their link, waiting to be downloaded once, in the
+ * browser that asked (only the hash of that browser's cookie is stored). Deleted on download;
+ * the retention job deletes what was never fetched once it expired (24 hours).
+ */
+export const dataBundles = sqliteTable(
+  'data_bundles',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    residentId: integer()
+      .notNull()
+      .references(() => residents.id, { onDelete: 'cascade' }),
+    cookieHash: text().notNull().unique(),
+    // The prepared JSON; personal data, hence the short life.
+    content: text().notNull(),
+    createdAt: instant().notNull(),
+    expiresAt: instant().notNull(),
+  },
+  (table) => [index('data_bundles_resident_idx').on(table.residentId), index('data_bundles_expires_idx').on(table.expiresAt)],
+);
