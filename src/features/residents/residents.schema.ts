@@ -32,6 +32,8 @@ export const residents = sqliteTable(
     householdNames: text().notNull().default(''),
     // Comma-separated language names or codes, as the resident wrote them.
     languages: text().notNull().default(''),
+    // Optional, for the age groups of the participation report; personal but not special-category.
+    birthYear: integer(),
     source: text({ enum: RESIDENT_SOURCES }).notNull().default('staff'),
     // The resident asked to keep their sensitive data beyond the retention period.
     keepSensitive: integer({ mode: 'boolean' }).notNull().default(false),

@@ -1,0 +1,1 @@
+ALTER TABLE `residents` ADD `birth_year` integer;
