@@ -138,6 +138,9 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'POST /r/:token/cancel': { ...everyone(), params: aPersonalLink },
   'GET /r/:token/data': { ...everyone(), params: aPersonalLink },
   'POST /r/:token/data/download': { ...everyone(), params: aPersonalLink },
+  // Without the cookie set by the POST above, the prepared file is gone for every visitor.
+  'GET /r/:token/data/download': { expect: { anonymous: 'gone', organiser: 'gone', staff: 'gone', admin: 'gone' }, params: aPersonalLink },
+  'POST /r/:token/data/download/file': { expect: { anonymous: 'gone', organiser: 'gone', staff: 'gone', admin: 'gone' }, params: aPersonalLink },
   'POST /r/:token/consents/withdraw': { ...everyone(), params: aPersonalLink, body: () => ({ purpose: 'all' }) },
   'POST /r/:token/keep': { ...everyone(), params: aPersonalLink, body: () => ({ keep: 'yes' }) },
   'GET /r/:token/delete': { ...everyone(), params: aPersonalLink },

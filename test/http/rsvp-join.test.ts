@@ -122,7 +122,8 @@ describe('mail links and the resident\'s own data', () => {
     await browser.post(link, { answer: 'yes', people: '1', consentAccess: 'on', access: 'hearing' });
 
     const page = await browser.get(`${link}/data`);
-    const download = await browser.post(`${link}/data/download`);
+    await browser.post(`${link}/data/download`);
+    const download = await browser.post(`${link}/data/download/file`);
     const withdrawn = await browser.post(`${link}/consents/withdraw`, { purpose: 'all' });
     const afterWithdraw = db.select().from(residentSensitive).all();
     await browser.get(`${link}/delete`);

@@ -1,20 +1,23 @@
-import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, eq, gt, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { writeTransaction } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
+import { hashToken, looksLikeToken, newToken } from '../../lib/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
+import { hearBackConsents, notes } from '../notes/notes.schema.ts';
 import { joinRequests, rsvpLinks, rsvps } from '../rsvp/rsvp.schema.ts';
 import { findDinnerForRsvp, promoteWaiting, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { dinners } from '../scheduling/scheduling.schema.ts';
-import { consents, residents, residentSensitive, residentTokens } from './residents.schema.ts';
+import { consents, dataBundles, residents, residentSensitive, residentTokens } from './residents.schema.ts';
 import { findSensitive } from './residents.service.ts';
 
 /**
  * Everything stored about one resident, as they may see and download it (GDPR art. 15 and 20):
- * the record, sensitive data, every consent, every answer, and the mails sent to them.
+ * the record, sensitive data, every consent, every answer, the notes and ideas recorded under
+ * their name, the dinners they asked to hear back from, and the mails sent to their address.
  */
-export function residentDataBundle(db: Db, residentId: number) {
+export function residentDataBundle(db: DbOrTx, residentId: number) {
   const resident = db.select().from(residents).where(eq(residents.id, residentId)).get();
   if (!resident) return undefined;
   const answers = db
@@ -31,6 +34,18 @@ export function residentDataBundle(db: Db, residentId: number) {
   const mails = resident.email
     ? db.select({ subject: outbox.subject, createdAt: outbox.createdAt, status: outbox.status }).from(outbox).where(eq(outbox.toAddress, resident.email)).all()
     : [];
+  const namedNotes = db
+    .select({ dinner: dinners.title, kind: notes.kind, text: notes.body, quote: notes.quote, status: notes.status, publicAnswer: notes.publicAnswer, createdAt: notes.createdAt })
+    .from(notes)
+    .innerJoin(dinners, eq(dinners.id, notes.dinnerId))
+    .where(eq(notes.residentId, residentId))
+    .all();
+  const hearBack = db
+    .select({ dinner: dinners.title, givenAt: hearBackConsents.givenAt, withdrawnAt: hearBackConsents.withdrawnAt })
+    .from(hearBackConsents)
+    .innerJoin(dinners, eq(dinners.id, hearBackConsents.dinnerId))
+    .where(eq(hearBackConsents.residentId, residentId))
+    .all();
   const { consent: _active, ...sensitive } = findSensitive(db, residentId);
   return {
     resident: {
@@ -47,16 +62,63 @@ export function residentDataBundle(db: Db, residentId: number) {
       children: resident.children,
       householdNames: resident.householdNames,
       languages: resident.languages,
+      birthYear: resident.birthYear,
       keepSensitive: resident.keepSensitive,
       createdAt: resident.createdAt,
     },
     sensitive,
     consents: consentRows,
     answers,
+    notes: namedNotes,
+    hearBack,
     mails,
   };
 }
 export type ResidentDataBundle = NonNullable<ReturnType<typeof residentDataBundle>>;
+
+/** A prepared "my data" file can be fetched for this long (test plan H1). */
+export const DATA_BUNDLE_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * Prepares a resident's data file for one download in the browser that asked: returns the secret
+ * for that browser's cookie (only its hash is stored). An earlier file that was never fetched goes.
+ */
+export function prepareDataBundle(db: Db, residentId: number, now: Date): { secret: string; expiresAt: Date } {
+  const secret = newToken();
+  const expiresAt = new Date(now.getTime() + DATA_BUNDLE_TTL_MS);
+  writeTransaction(db, (tx) => {
+    const bundle = residentDataBundle(tx, residentId);
+    if (!bundle) throw new Error(`resident ${residentId} not found`);
+    tx.delete(dataBundles).where(eq(dataBundles.residentId, residentId)).run();
+    tx.insert(dataBundles).values({ residentId, cookieHash: hashToken(secret), content: JSON.stringify(bundle, null, 2), createdAt: now, expiresAt }).run();
+    recordAudit(tx, { actorUserId: null, action: 'residents.data_requested', objectType: 'resident', objectId: residentId }, now);
+  });
+  return { secret, expiresAt };
+}
+
+function bundleCondition(residentId: number, secret: unknown, now: Date) {
+  if (!looksLikeToken(secret)) return undefined;
+  return and(eq(dataBundles.cookieHash, hashToken(secret)), eq(dataBundles.residentId, residentId), gt(dataBundles.expiresAt, now));
+}
+
+/** When the prepared file for this resident and browser cookie expires, or undefined if there is none to fetch. */
+export function findDataBundle(db: Db, residentId: number, secret: unknown, now: Date): { expiresAt: Date } | undefined {
+  const condition = bundleCondition(residentId, secret, now);
+  if (!condition) return undefined;
+  return db.select({ expiresAt: dataBundles.expiresAt }).from(dataBundles).where(condition).get();
+}
+
+/** Hands out the prepared file once: it is deleted in the same transaction and the download audited. */
+export function takeDataBundle(db: Db, residentId: number, secret: unknown, now: Date): string | undefined {
+  const condition = bundleCondition(residentId, secret, now);
+  if (!condition) return undefined;
+  return writeTransaction(db, (tx) => {
+    const row = tx.delete(dataBundles).where(condition).returning({ content: dataBundles.content }).get();
+    if (!row) return undefined;
+    recordAudit(tx, { actorUserId: null, action: 'residents.data_downloaded', objectType: 'resident', objectId: residentId }, now);
+    return row.content;
+  });
+}
 
 /** Records that a resident's data was viewed or downloaded (by themselves or by staff on request). */
 export function recordDataAccess(db: Db, residentId: number, action: 'residents.data_viewed' | 'residents.data_downloaded', actorUserId: number | null, now: Date): void {

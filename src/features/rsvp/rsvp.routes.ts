@@ -9,7 +9,8 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { newToken } from '../../lib/tokens.ts';
-import { deleteResident, recordDataAccess, residentDataBundle } from '../residents/privacy.service.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { DATA_BUNDLE_TTL_MS, deleteResident, findDataBundle, prepareDataBundle, residentDataBundle, takeDataBundle } from '../residents/privacy.service.ts';
 import { SensitiveForm } from '../residents/residents.forms.ts';
 import { ACCESS_TAGS, BACKGROUND_CHOICES, CONSENT_PURPOSES, DIET_TAGS } from '../residents/residents.schema.ts';
 import { findResident, findSensitive, saveSensitive, setKeepSensitive, withdrawConsents } from '../residents/residents.service.ts';
@@ -22,9 +23,11 @@ import {
   findDinnerForRsvp,
   findLinkScope,
   findRsvpByDinnerAndResident,
+  issueRsvpLink,
   recordAnswer,
   venueLine,
   waitingPosition,
+  type AnswerResult,
   type DinnerForRsvp,
   type RsvpSettings,
 } from './rsvp.service.ts';
@@ -39,6 +42,8 @@ export function useResidentLocale(req: Request, res: Response, i18n: I18nInstanc
   res.locals.t = i18n.getFixedT(preferred);
 }
 
+const DATA_BUNDLE_COOKIE = 'data_bundle';
+
 export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, backgroundChoices: BACKGROUND_CHOICES, purposes: CONSENT_PURPOSES };
 
 /** Personal-link pages for residents: answer, change, cancel, see and delete their data. No account needed. */
@@ -47,8 +52,10 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
   router.use(['/r/:token', '/join/:token'], linkGuessLimiter({ windowMs: config.rateLimits.windowMs, limit: config.rateLimits.perIp, now }));
 
-  function expired(res: Response, status = 410): void {
+  function expired(req: Request, res: Response, status = 410): void {
     res.locals.offeredLocales = LOCALES;
+    // A dead link used to act is audited (TEST-PLAN E3); a GET or HEAD only shows the page and writes nothing (E2).
+    if (req.method === 'POST') recordAudit(db, { actorUserId: null, action: 'rsvp.link_refused', details: { link: req.path.startsWith('/join/') ? 'join' : 'rsvp' } }, now());
     res.status(status).render('rsvp/link-expired', { values: {}, errors: {} });
   }
 
@@ -58,7 +65,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     const resident = link ? findResident(db, link.residentId) : undefined;
     const dinner = link ? findDinnerForRsvp(db, link.dinnerId) : undefined;
     if (!link || !resident || !dinner) {
-      expired(res);
+      expired(req, res);
       return null;
     }
     useResidentLocale(req, res, i18n, resident.locale);
@@ -105,6 +112,13 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     });
   }
 
+  /** After a cancellation the page's own link is revoked with the others (E8), so the browser moves on to a fresh one. */
+  function answered(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, result: AnswerResult): void {
+    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
+    const token = result.outcome === 'cancelled' ? issueRsvpLink(db, ctx.resident.id, ctx.dinner, now()) : ctx.token;
+    res.redirect(303, `/r/${token}`);
+  }
+
   router.get('/r/:token', (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
@@ -127,16 +141,14 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
       saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now());
       return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, answer.data, { source: 'invitation', actorUserId: null }, now(), 0);
     });
-    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
-    res.redirect(303, `/r/${ctx.token}`);
+    answered(res, ctx, result);
   });
 
   router.post('/r/:token/cancel', (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
     const result = answerRsvp(db, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now());
-    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
-    res.redirect(303, `/r/${ctx.token}`);
+    answered(res, ctx, result);
   });
 
   router.get('/r/:token/data', (req, res) => {
@@ -146,13 +158,39 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     res.render('rsvp/data', { token: ctx.token, bundle, consent: findSensitive(db, ctx.resident.id).consent });
   });
 
+  // "My data" (test plan H1): the POST prepares the file and binds it to this browser with a cookie;
+  // the file can then be fetched once, from this browser only, within 24 hours.
+  const bundleCookie = (token: string) => ({ httpOnly: true, sameSite: 'lax' as const, secure: config.env === 'production', path: `/r/${token}/data` });
+
+  function bundleGone(res: Response, token: string): void {
+    res.status(410).render('rsvp/data-gone', { token });
+  }
+
   router.post('/r/:token/data/download', (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
-    const bundle = residentDataBundle(db, ctx.resident.id)!;
-    recordDataAccess(db, ctx.resident.id, 'residents.data_downloaded', null, now());
+    const { secret } = prepareDataBundle(db, ctx.resident.id, now());
+    res.cookie(DATA_BUNDLE_COOKIE, secret, { ...bundleCookie(ctx.token), maxAge: DATA_BUNDLE_TTL_MS });
+    res.redirect(303, `/r/${ctx.token}/data/download`);
+  });
+
+  router.get('/r/:token/data/download', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const bundle = findDataBundle(db, ctx.resident.id, req.cookies?.[DATA_BUNDLE_COOKIE], now());
+    if (!bundle) return bundleGone(res, ctx.token);
+    res.render('rsvp/data-ready', { token: ctx.token, expires: formatDateTime(bundle.expiresAt, config.timeZone, res.locals.locale) });
+  });
+
+  router.post('/r/:token/data/download/file', (req, res) => {
+    const ctx = scope(req, res);
+    if (!ctx) return;
+    const content = takeDataBundle(db, ctx.resident.id, req.cookies?.[DATA_BUNDLE_COOKIE], now());
+    if (content === undefined) return bundleGone(res, ctx.token);
+    res.clearCookie(DATA_BUNDLE_COOKIE, bundleCookie(ctx.token));
+    res.set('Cache-Control', 'no-store');
     res.attachment('aanschuiftafel-my-data.json');
-    res.type('application/json').send(JSON.stringify(bundle, null, 2));
+    res.type('application/json').send(content);
   });
 
   router.post('/r/:token/consents/withdraw', (req, res) => {
@@ -222,7 +260,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   router.get('/join/:token', (req, res) => {
     res.locals.offeredLocales = LOCALES;
     const request = findJoinRequest(db, req.params.token, now());
-    if (!request) return expired(res);
+    if (!request) return expired(req, res);
     useResidentLocale(req, res, i18n, request.locale);
     res.render('rsvp/join-confirm', { token: req.params.token, title: request.dinnerTitle, email: request.email });
   });
@@ -230,7 +268,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   router.post('/join/:token', (req, res) => {
     res.locals.offeredLocales = LOCALES;
     const result = confirmJoinRequest(db, mailer, settings, i18n, req.params.token, now());
-    if (!result) return expired(res);
+    if (!result) return expired(req, res);
     setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
     res.redirect(303, `/r/${result.token}`);
   });
