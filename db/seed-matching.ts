@@ -22,7 +22,7 @@ const SPOKEN: Record<Locale, string[]> = {
 const BACKGROUND_BY_LOCALE: Record<Locale, (typeof BACKGROUND_CHOICES)[number]> = { nl: 'dutch', en: 'other', tr: 'turkish', ar: 'moroccan', pl: 'polish', uk: 'ukrainian' };
 
 /**
- * Table plans (matching, issue 3): the demo residents get languages and, for those without
+ * Table plans (matching, issue 3): the demo residents get languages, a year of birth and, for those without
  * sensitive data yet, a consented background; the past dinners get locked plans (the history),
  * the next dinner a draft plan. Call after seedRsvp.
  */
@@ -37,7 +37,7 @@ export function seedMatching(db: Db, mailer: Mailer, context: { now: Date; baseU
     updateResident(
       db,
       r.id,
-      { name: r.name, email: r.email, phone: r.phone, locale, street: r.street, houseNumber: r.houseNumber, postcode: r.postcode, complex: r.complex, neighbourhood: r.neighbourhood, adults: r.adults, children: r.children, householdNames: r.householdNames, languages: options[i % options.length]! },
+      { name: r.name, email: r.email, phone: r.phone, locale, street: r.street, houseNumber: r.houseNumber, postcode: r.postcode, complex: r.complex, neighbourhood: r.neighbourhood, adults: r.adults, children: r.children, householdNames: r.householdNames, languages: options[i % options.length]!, birthYear: 1940 + ((i * 13) % 66) },
       context.organiserId,
       now,
     );

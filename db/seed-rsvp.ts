@@ -52,6 +52,7 @@ export function seedRsvp(db: Db, mailer: Mailer, context: { now: Date; baseUrl: 
           children,
           householdNames: '',
           languages: '',
+          birthYear: null,
         },
         'staff',
         now,

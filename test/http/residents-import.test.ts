@@ -60,6 +60,22 @@ describe('POST /admin/residents/import', () => {
     ]);
   });
 
+  it('reads an optional birth year column and reports a bad year by line, like the other columns', async () => {
+    const { db, browser, upload } = await importPage();
+    const csv = ['naam;email;geboortejaar', 'Ayla Demir;ayla@example.org;1958', 'Piet Jansen;piet@example.org;', 'Te vroeg;vroeg@example.org;1899', 'Te laat;laat@example.org;2031'].join('\r\n');
+
+    const preview = await upload(Buffer.from(csv, 'utf8'), 'bewoners.csv');
+    const previewId = /name="previewId" value="([^"]+)"/.exec(preview.text)![1]!;
+    await browser.post('/admin/residents/import/confirm', { previewId });
+
+    expect(preview.text).toMatch(/<td>4<\/td><td>Geboortejaar<\/td><td>Vul een geboortejaar in tussen 1900 en dit jaar/);
+    expect(preview.text).toMatch(/<td>5<\/td><td>Geboortejaar<\/td>/);
+    expect(db.select({ name: residents.name, birthYear: residents.birthYear }).from(residents).all()).toEqual([
+      { name: 'Ayla Demir', birthYear: 1958 },
+      { name: 'Piet Jansen', birthYear: null },
+    ]);
+  });
+
   it('reads an XLSX file the same way', async () => {
     const { upload } = await importPage();
     const workbook = new ExcelJS.Workbook();

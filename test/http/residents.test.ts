@@ -38,6 +38,9 @@ describe('POST /admin/residents', () => {
     [{ email: 'not-an-address' }, 'email'],
     [{ email: '', phone: '' }, 'email'],
     [{ postcode: '12345' }, 'postcode'],
+    [{ birthYear: '1899' }, 'birthYear'],
+    [{ birthYear: '2031' }, 'birthYear'],
+    [{ birthYear: '68' }, 'birthYear'],
   ])('re-renders with 422 naming the field and stores nothing for %o', async (change, field) => {
     const { db, browser } = await signedIn();
     await browser.get('/admin/residents/new');
@@ -47,6 +50,21 @@ describe('POST /admin/residents', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain(`href="#field-${field}"`);
     expect(db.select().from(residents).all()).toHaveLength(0);
+  });
+
+  it('stores an optional year of birth up to the current year and shows it on the resident page', async () => {
+    const { db, browser } = await signedIn(['organiser']);
+    await browser.get('/admin/residents/new');
+
+    const withYear = await browser.post('/admin/residents', { ...validResident, birthYear: '2030' });
+    const withoutYear = await browser.post('/admin/residents', { ...validResident, email: 'ander@example.org', phone: '', birthYear: '' });
+
+    expect(withYear.status).toBe(303);
+    expect(withoutYear.status).toBe(303);
+    const rows = db.select({ birthYear: residents.birthYear }).from(residents).all();
+    expect(rows.map((r) => r.birthYear)).toEqual([2030, null]);
+    const page = await browser.get(withYear.headers.location!);
+    expect(page.text).toMatch(/name="birthYear" type="text"\s+value="2030"/);
   });
 
   it('answers 422 on the e-mail field when another resident has the address', async () => {
@@ -160,14 +178,14 @@ describe('POST /admin/residents/:id/delete', () => {
 describe('POST /admin/residents/:id/export', () => {
   it('downloads everything stored about the resident as JSON and audits it', async () => {
     const { db, browser } = await signedIn();
-    const resident = buildResident(db, { name: 'Olena' });
+    const resident = buildResident(db, { name: 'Olena', birthYear: 1961 });
     await browser.get(`/admin/residents/${resident.id}`);
 
     const res = await browser.post(`/admin/residents/${resident.id}/export`);
 
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toContain('attachment');
-    expect(JSON.parse(res.text).resident.name).toBe('Olena');
+    expect(JSON.parse(res.text).resident).toMatchObject({ name: 'Olena', birthYear: 1961 });
     expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'residents.data_downloaded')).all()).toHaveLength(1);
   });
 });

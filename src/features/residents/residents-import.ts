@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../../db/client.ts';
 import { cleanText, parseForm } from '../../lib/forms.ts';
-import { ResidentForm, type ResidentInput } from './residents.forms.ts';
+import { residentFormIn, type ResidentInput } from './residents.forms.ts';
 import { residents } from './residents.schema.ts';
 
 /** Column names in the file (lower case, spaces or dashes as underscores) → form fields. */
@@ -32,6 +32,8 @@ const COLUMNS: Record<string, keyof ResidentInput> = {
   household_names: 'householdNames',
   languages: 'languages',
   talen: 'languages',
+  birth_year: 'birthYear',
+  geboortejaar: 'birthYear',
 };
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -100,9 +102,9 @@ export type ImportPreview = { valid: { line: number; input: ResidentInput }[]; p
 
 /**
  * Checks every row like the add form does, plus duplicates (same e-mail or phone) within the file
- * and against residents already stored. Saves nothing.
+ * and against residents already stored. Saves nothing. Birth years may go up to currentYear.
  */
-export function previewImport(db: DbOrTx, rows: FileRow[]): ImportPreview {
+export function previewImport(db: DbOrTx, rows: FileRow[], currentYear: number): ImportPreview {
   const existingEmails = new Set<string>();
   const existingPhones = new Set<string>();
   for (const row of db.select({ email: residents.email, phone: residents.phone }).from(residents).all()) {
@@ -112,8 +114,9 @@ export function previewImport(db: DbOrTx, rows: FileRow[]): ImportPreview {
   const seenEmail = new Map<string, number>();
   const seenPhone = new Map<string, number>();
   const preview: ImportPreview = { valid: [], problems: [] };
+  const schema = residentFormIn(currentYear);
   for (const row of rows) {
-    const form = parseForm(ResidentForm, { locale: 'nl', adults: '1', children: '0', ...withoutEmpty(row.cells) });
+    const form = parseForm(schema, { locale: 'nl', adults: '1', children: '0', ...withoutEmpty(row.cells) });
     if (!form.ok) {
       for (const [field, messages] of Object.entries(form.errors)) {
         for (const reason of messages) preview.problems.push({ line: row.line, field, reason });

@@ -49,6 +49,15 @@ export const peopleCount = (min: number, max: number) =>
     .pipe(z.number().min(min, 'residents:errors.tooFew').max(max, 'residents:errors.tooMany'));
 
 export const MAX_HOUSEHOLD = 20;
+export const MIN_BIRTH_YEAR = 1900;
+
+/** An optional year of birth: four digits from 1900; the upper bound (this year) is checked by residentFormIn. */
+const birthYearField = z
+  .string()
+  .optional()
+  .transform((v) => cleanText(v ?? ''))
+  .refine((v) => v === '' || (/^[0-9]{4}$/.test(v) && Number(v) >= MIN_BIRTH_YEAR), 'residents:errors.birthYear')
+  .transform((v) => (v === '' ? null : Number(v)));
 
 export const ResidentForm = z
   .object({
@@ -65,6 +74,7 @@ export const ResidentForm = z
     children: peopleCount(0, MAX_HOUSEHOLD),
     householdNames: optionalText(500),
     languages: optionalText(200),
+    birthYear: birthYearField,
   })
   .superRefine((form, ctx) => {
     if (!form.email && !form.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'residents:errors.contactRequired' });
@@ -73,6 +83,13 @@ export const ResidentForm = z
     if (total > MAX_HOUSEHOLD) ctx.addIssue({ code: 'custom', path: ['adults'], message: 'residents:errors.tooMany' });
   });
 export type ResidentInput = z.infer<typeof ResidentForm>;
+
+/** The resident form in a given year (from the injected clock): a birth year after it is refused. */
+export function residentFormIn(currentYear: number) {
+  return ResidentForm.superRefine((form, ctx) => {
+    if (form.birthYear !== null && form.birthYear > currentYear) ctx.addIssue({ code: 'custom', path: ['birthYear'], message: 'residents:errors.birthYear' });
+  });
+}
 
 /**
  * Sensitive data with its consents. A value only counts when its consent box is ticked:

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
+import { localDay } from '../../lib/dates.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { newToken } from '../../lib/tokens.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
@@ -10,7 +11,7 @@ import { AnswerForm } from '../rsvp/rsvp.forms.ts';
 import { sensitiveChoices } from '../rsvp/rsvp.routes.ts';
 import { answerRsvp, listOpenDinners, listResidentAnswers, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { deleteResident, recordDataAccess, residentDataBundle } from './privacy.service.ts';
-import { ListFilter, ResidentForm, SavedListForm, SensitiveForm, type ResidentInput } from './residents.forms.ts';
+import { ListFilter, residentFormIn, SavedListForm, SensitiveForm, type ResidentInput } from './residents.forms.ts';
 import { previewImport, readResidentFile, type ImportPreview } from './residents-import.ts';
 import type { Resident } from './residents.schema.ts';
 import { addResident, findResident, importResidents, listSavedLists, saveResidentList, findSensitive, listAudienceValues, listResidents, saveSensitive, updateResident } from './residents.service.ts';
@@ -22,6 +23,8 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
   const router = Router();
   const staff = requireRole('organiser', 'staff', 'admin');
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
+  // Birth years may go up to this year, in the community's time zone.
+  const currentYear = () => Number(localDay(now(), config.timeZone).slice(0, 4));
 
   router.get('/admin/residents', staff, (req, res) => {
     const filter = ListFilter.parse(req.query);
@@ -68,7 +71,7 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
       res.status(422).render('residents/import', { error: { key: read.key, values: read.values ?? {} }, preview: null, previewId: null });
       return;
     }
-    const preview: ImportPreview = previewImport(db, read.rows);
+    const preview: ImportPreview = previewImport(db, read.rows, currentYear());
     const previewId = newToken();
     const nowMs = now().getTime();
     for (const [id, entry] of previews) if (entry.expires < nowMs) previews.delete(id);
@@ -99,7 +102,7 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
   });
 
   router.post('/admin/residents', staff, (req, res) => {
-    const form = parseForm(ResidentForm, req.body);
+    const form = parseForm(residentFormIn(currentYear()), req.body);
     const values = formValues(req.body);
     if (!form.ok) {
       res.status(422).render('residents/form', { locales: LOCALES, values, errors: form.errors });
@@ -156,7 +159,7 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
 
   router.post('/admin/residents/:id', staff, (req, res) => {
     const resident = loadResident(req.params.id);
-    const form = parseForm(ResidentForm, req.body);
+    const form = parseForm(residentFormIn(currentYear()), req.body);
     if (!form.ok) return renderShow(res, resident, 422, { values: formValues(req.body), errors: form.errors });
     try {
       updateResident(db, resident.id, form.data, res.locals.user!.id, now());
@@ -231,5 +234,6 @@ function residentValues(resident: Resident): Record<string, string> {
     children: String(resident.children),
     householdNames: resident.householdNames,
     languages: resident.languages,
+    birthYear: resident.birthYear === null ? '' : String(resident.birthYear),
   };
 }

@@ -109,6 +109,7 @@ export function confirmJoinRequest(db: Db, mailer: Mailer, settings: RsvpSetting
           children: 0,
           householdNames: '',
           languages: payload.languages,
+          birthYear: null,
         },
         'join',
         now,
