@@ -8,6 +8,7 @@ import { ZodError } from 'zod';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { accountsRouter } from './features/accounts/accounts.routes.ts';
+import { auditRefusals } from './features/audit/audit.middleware.ts';
 import { authRouter } from './features/auth/auth.routes.ts';
 import { loadUser } from './features/auth/auth.middleware.ts';
 import { healthRouter } from './features/health/health.routes.ts';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(homeDinnersRouter(deps));
 
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'errors.notFound')));
+  app.use(auditRefusals(deps));
   app.use(errorHandler);
   return app;
 }

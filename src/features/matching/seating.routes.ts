@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app.ts';
 import { notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
+import { recordAttendeeListView } from '../audit/audit.middleware.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import type { RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { LockForm, MoveForm, PinForm, RunForm, SwapForm } from './seating.forms.ts';
@@ -96,9 +97,12 @@ export function seatingRouter({ db, config, now, mailer }: AppDeps): Router {
     res.redirect(303, base(id));
   });
 
+  // The printed sheets name the guests (the kitchen sheet with their diets): each opening is audited (test plan H5).
   for (const sheet of ['print', 'place-cards', 'kitchen'] as const) {
     router.get(`/agenda/dinners/:id/plan/${sheet}`, organiser, (req, res) => {
-      res.render(`matching/${sheet}`, { view: planView(db, dinnerId(req.params.id)) });
+      const id = dinnerId(req.params.id);
+      recordAttendeeListView(db, res.locals.user!.id, id, `plan-${sheet}`, now());
+      res.render(`matching/${sheet}`, { view: planView(db, id) });
     });
   }
 

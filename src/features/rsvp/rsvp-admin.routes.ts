@@ -4,6 +4,7 @@ import type { AppDeps } from '../../app.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, requiredText, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
+import { recordAttendeeListView } from '../audit/audit.middleware.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { checkbox, MAX_HOUSEHOLD, peopleCount } from '../residents/residents.forms.ts';
 import { listAudienceValues } from '../residents/residents.service.ts';
@@ -57,20 +58,23 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
     res.redirect(303, `/agenda/dinners/${id}/guests`);
   });
 
-  router.get('/agenda/dinners/:id/guests', organiser, (req, res) => {
-    res.render('rsvp/admin-guests', { view: dinnerGuests(db, dinnerId(req.params.id)) });
-  });
-
-  router.get('/agenda/dinners/:id/door-list', organiser, (req, res) => {
-    res.render('rsvp/admin-door-list', { view: dinnerGuests(db, dinnerId(req.params.id)) });
-  });
+  // Each opening of a list of named guests is audited (test plan H5).
+  for (const [list, view] of [['guests', 'rsvp/admin-guests'], ['door-list', 'rsvp/admin-door-list']] as const) {
+    router.get(`/agenda/dinners/:id/${list}`, organiser, (req, res) => {
+      const id = dinnerId(req.params.id);
+      recordAttendeeListView(db, res.locals.user!.id, id, list, now());
+      res.render(view, { view: dinnerGuests(db, id) });
+    });
+  }
 
   function renderCheckIn(res: Response, id: number, status: number, values: Record<string, string>, errors: FieldErrors) {
     res.status(status).render('rsvp/admin-check-in', { view: dinnerGuests(db, id), values, errors });
   }
 
   router.get('/agenda/dinners/:id/check-in', organiser, (req, res) => {
-    renderCheckIn(res, dinnerId(req.params.id), 200, { people: '1' }, {});
+    const id = dinnerId(req.params.id);
+    recordAttendeeListView(db, res.locals.user!.id, id, 'check-in', now());
+    renderCheckIn(res, id, 200, { people: '1' }, {});
   });
 
   router.post('/agenda/dinners/:id/check-in/:rsvpId', organiser, (req, res) => {

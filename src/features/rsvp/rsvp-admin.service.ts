@@ -67,8 +67,7 @@ function parseTags(json: string | null): string[] {
 /**
  * The organiser's view of a dinner: confirmed households, the waiting list, a diet summary for the
  * kitchen (counts; names only for allergies and free-text wishes) and access needs by name.
- * Cultural background is never part of it. Not audited per view: GET requests never write (F4);
- * the list carries no special-category data beyond what the kitchen and door need.
+ * Cultural background is never part of it. Each view is audited by the route (test plan H5).
  */
 export function dinnerGuests(db: Db, dinnerId: number) {
   const dinner = findDinnerForRsvp(db, dinnerId);
