@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   REMINDER_TIME: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'REMINDER_TIME must be HH:MM').default('09:00'),
   // Days after a resident's last dinner before their diet, access needs and background are deleted.
   SENSITIVE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // Months after a dinner before its answers are anonymised (personal details and, for answers without a seat, the resident).
+  RSVP_ANONYMISE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
 });
 
 export type Config = Readonly<{
@@ -47,8 +49,8 @@ export type Config = Readonly<{
   rateLimits: Readonly<{ windowMs: number; perIp: number; perAccount: number }>;
   /** How long an idle session lives, and how long any session lives at most. */
   session: Readonly<{ idleMs: number; absoluteMs: number }>;
-  /** RSVP reminders and the retention of sensitive data; absent in tests that do not need them (defaults apply). */
-  rsvp?: Readonly<{ reminderDaysBefore: number; reminderTime: string; sensitiveRetentionDays: number }>;
+  /** RSVP reminders, the retention of sensitive data and of answers; absent in tests that do not need them (defaults apply). */
+  rsvp?: Readonly<{ reminderDaysBefore: number; reminderTime: string; sensitiveRetentionDays: number; anonymiseAfterMonths?: number }>;
 }>;
 
 function isValidTimeZone(zone: string): boolean {
@@ -85,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: values.TRUST_PROXY === 'true',
     rateLimits: { windowMs: 15 * 60_000, perIp: 30, perAccount: 5 },
     session: { idleMs: 30 * 60_000, absoluteMs: 12 * 60 * 60_000 },
-    rsvp: { reminderDaysBefore: values.REMINDER_DAYS_BEFORE, reminderTime: values.REMINDER_TIME, sensitiveRetentionDays: values.SENSITIVE_RETENTION_DAYS },
+    rsvp: { reminderDaysBefore: values.REMINDER_DAYS_BEFORE, reminderTime: values.REMINDER_TIME, sensitiveRetentionDays: values.SENSITIVE_RETENTION_DAYS, anonymiseAfterMonths: values.RSVP_ANONYMISE_MONTHS },
   });
 }
 

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     settings: { baseUrl: config.baseUrl, timeZone: config.timeZone },
     reminders: { daysBefore: config.rsvp?.reminderDaysBefore ?? 2, time: config.rsvp?.reminderTime ?? '09:00', morning: true },
     retentionDays: config.rsvp?.sensitiveRetentionDays ?? 30,
+    anonymiseAfterMonths: config.rsvp?.anonymiseAfterMonths ?? 12,
     now,
   });
   const app = createApp({ db, config, now, i18n, mailer });

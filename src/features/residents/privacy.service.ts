@@ -1,12 +1,13 @@
-import { and, eq, gt, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { subMonths } from 'date-fns';
+import { and, eq, gt, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { writeTransaction } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
 import { hashToken, looksLikeToken, newToken } from '../../lib/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
 import { hearBackConsents, notes } from '../notes/notes.schema.ts';
-import { joinRequests, rsvpLinks, rsvps } from '../rsvp/rsvp.schema.ts';
+import { joinRequests, rsvpLinks, rsvps, rsvpSubmissions } from '../rsvp/rsvp.schema.ts';
 import { findDinnerForRsvp, promoteWaiting, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { dinners } from '../scheduling/scheduling.schema.ts';
 import { consents, dataBundles, residents, residentSensitive, residentTokens } from './residents.schema.ts';
@@ -163,11 +164,12 @@ export function deleteResident(db: Db, mailer: Mailer, settings: RsvpSettings, r
 const DAY_MS = 24 * 60 * 60_000;
 
 /**
- * The retention job: removes sensitive data a configured number of days after the resident's last
- * dinner (or after they were added, if they never came) unless they chose to keep it, and deletes
- * expired links and unconfirmed join requests. Returns how many residents' sensitive data went.
+ * The retention job (test plan H3): removes sensitive data a configured number of days after the
+ * resident's last dinner (or after they were added, if they never came) unless they chose to keep
+ * it; anonymises the answers of dinners more than the configured months ago; deletes prepared
+ * "my data" files, expired links and unconfirmed join requests.
  */
-export function purgeExpiredData(db: Db, now: Date, retentionDays: number): { sensitivePurged: number } {
+export function purgeExpiredData(db: Db, now: Date, retentionDays: number, anonymiseAfterMonths = 12): { sensitivePurged: number; rsvpsAnonymised: number } {
   const cutoff = now.getTime() - retentionDays * DAY_MS;
   return writeTransaction(db, (tx) => {
     const stale = tx
@@ -190,10 +192,41 @@ export function purgeExpiredData(db: Db, now: Date, retentionDays: number): { se
         .run().changes;
       tx.delete(residentSensitive).where(inArray(residentSensitive.residentId, ids)).run();
     }
+    const rsvpsAnonymised = anonymiseOldAnswers(tx, subMonths(now, anonymiseAfterMonths));
+    tx.delete(dataBundles).where(lte(dataBundles.expiresAt, now)).run();
     tx.delete(rsvpLinks).where(lt(rsvpLinks.expiresAt, now)).run();
     tx.delete(residentTokens).where(lt(residentTokens.expiresAt, now)).run();
     tx.delete(joinRequests).where(lt(joinRequests.expiresAt, now)).run();
     if (sensitivePurged > 0) recordAudit(tx, { actorUserId: null, action: 'residents.sensitive_purged', details: { residents: sensitivePurged } }, now);
-    return { sensitivePurged };
+    if (rsvpsAnonymised > 0) recordAudit(tx, { actorUserId: null, action: 'rsvp.answers_anonymised', details: { answers: rsvpsAnonymised } }, now);
+    return { sensitivePurged, rsvpsAnonymised };
   });
+}
+
+/**
+ * Anonymises the answers for dinners that started before `before`; returns how many rows changed.
+ * Answers that never gave a seat lose their resident. Confirmed answers keep it, because the
+ * participation report (households, first-timers, returning guests) and the seating history
+ * ("who already met") count people across years; they lose every personal detail instead:
+ * a walk-in's name, who registered the answer, when it was given, and its submission keys.
+ */
+function anonymiseOldAnswers(tx: Tx, before: Date): number {
+  const oldDinners = tx.select({ id: dinners.id }).from(dinners).where(lt(dinners.startsAt, before));
+  const unlinked = tx
+    .update(rsvps)
+    .set({ residentId: null, walkInName: null, answeredByUserId: null, invitedAt: null, answeredAt: null, confirmedAt: null, checkInAt: null })
+    .where(and(inArray(rsvps.dinnerId, oldDinners), isNotNull(rsvps.residentId), ne(rsvps.status, 'confirmed')))
+    .run().changes;
+  const stripped = tx
+    .update(rsvps)
+    .set({ walkInName: null, answeredByUserId: null, invitedAt: null, answeredAt: null, confirmedAt: null, checkInAt: null })
+    .where(
+      and(
+        inArray(rsvps.dinnerId, oldDinners),
+        or(isNotNull(rsvps.walkInName), isNotNull(rsvps.answeredByUserId), isNotNull(rsvps.invitedAt), isNotNull(rsvps.answeredAt), isNotNull(rsvps.confirmedAt), isNotNull(rsvps.checkInAt)),
+      ),
+    )
+    .run().changes;
+  tx.delete(rsvpSubmissions).where(inArray(rsvpSubmissions.rsvpId, tx.select({ id: rsvps.id }).from(rsvps).where(inArray(rsvps.dinnerId, oldDinners)))).run();
+  return unlinked + stripped;
 }

@@ -123,6 +123,8 @@ export type RsvpSchedulerOptions = {
   reminders?: ReminderSettings;
   /** Days after a resident's last dinner that their sensitive data is kept (unless they chose to keep it). */
   retentionDays: number;
+  /** Months after a dinner before its answers are anonymised (default 12). */
+  anonymiseAfterMonths?: number;
   now: () => Date;
   intervalMs?: number;
   log?: (message: string) => void;
@@ -146,7 +148,7 @@ export function createRsvpScheduler(options: RsvpSchedulerOptions) {
     promoteAfterCapacityChanges(options.db, options.mailer, options.settings, now);
     let purged = 0;
     if (now.getTime() - lastPurge >= 60 * 60_000) {
-      purged = purgeExpiredData(options.db, now, options.retentionDays).sensitivePurged;
+      purged = purgeExpiredData(options.db, now, options.retentionDays, options.anonymiseAfterMonths).sensitivePurged;
       lastPurge = now.getTime();
     }
     if (queued > 0 || purged > 0) log(`rsvp scheduler: ${queued} reminder(s) queued, sensitive data of ${purged} resident(s) purged`);
