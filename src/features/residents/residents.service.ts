@@ -4,6 +4,8 @@ import type { Db, DbOrTx } from '../../db/client.ts';
 import { isLocale } from '../../i18n/i18n.ts';
 import { conflict } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { noteLinks } from '../notes/notes.schema.ts';
+import { revokeLinks } from '../rsvp/rsvp.service.ts';
 import type { ResidentInput, SensitiveInput } from './residents.forms.ts';
 import {
   CONSENT_PURPOSES,
@@ -12,6 +14,7 @@ import {
   residentLists,
   residents,
   residentSensitive,
+  residentTokens,
   type ConsentChannel,
   type ConsentPurpose,
   type Resident,
@@ -52,6 +55,7 @@ function residentColumns(input: ResidentInput) {
     children: input.children,
     householdNames: input.householdNames,
     languages: input.languages,
+    birthYear: input.birthYear,
   };
 }
 
@@ -78,6 +82,7 @@ export function addResident(db: Db, input: ResidentInput, actorId: number, now: 
 export function updateResident(db: Db, id: number, input: ResidentInput, actorId: number | null, now: Date): Resident | undefined {
   return db.transaction((tx) => {
     assertContactFree(tx, input, id);
+    const before = tx.select({ email: residents.email }).from(residents).where(eq(residents.id, id)).get();
     const updated = tx
       .update(residents)
       .set({ ...residentColumns(input), updatedAt: now })
@@ -85,6 +90,12 @@ export function updateResident(db: Db, id: number, input: ResidentInput, actorId
       .returning()
       .get();
     if (updated) recordAudit(tx, { actorUserId: actorId, action: 'residents.updated', objectType: 'resident', objectId: id }, now);
+    // Links mailed to the old address must stop working there (TEST-PLAN E8).
+    if (updated && before?.email !== updated.email) {
+      revokeLinks(tx, id);
+      tx.delete(noteLinks).where(eq(noteLinks.residentId, id)).run();
+      tx.delete(residentTokens).where(eq(residentTokens.residentId, id)).run();
+    }
     return updated;
   });
 }

@@ -101,6 +101,16 @@ export function rsvpUrl(settings: RsvpSettings, token: string): string {
   return `${settings.baseUrl}/r/${token}`;
 }
 
+/**
+ * Revokes a resident's personal links (TEST-PLAN E8): for one dinner when they cancel, all of them
+ * when their address changes, so links in mails to an old or shared mailbox stop working.
+ */
+export function revokeLinks(tx: DbOrTx, residentId: number, dinnerId?: number): void {
+  tx.delete(rsvpLinks)
+    .where(and(eq(rsvpLinks.residentId, residentId), dinnerId === undefined ? undefined : eq(rsvpLinks.dinnerId, dinnerId)))
+    .run();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Seats
 
@@ -181,7 +191,6 @@ export function mailResident(
         endsAt: dinner.endsAt,
         location: venueLine(dinner),
         description: dinner.description,
-        url: link,
         cancelled: dinner.status === 'cancelled',
       }),
     });
@@ -390,6 +399,7 @@ export function recordAnswer(
   if (input.key) tx.insert(rsvpSubmissions).values({ key: input.key, rsvpId, createdAt: now }).run();
 
   if (status === 'confirmed') markLastDinner(tx, residentId, dinner.startsAt);
+  if (outcome === 'cancelled') revokeLinks(tx, residentId, dinnerId);
   if (outcome !== 'unchanged') {
     if (status === 'confirmed') mailResident(tx, mailer, settings, resident, dinner, 'rsvp-confirmed', { people }, now, { ics: true });
     else if (status === 'waiting') mailResident(tx, mailer, settings, resident, dinner, 'rsvp-waiting', { people, position: waitingPosition(tx, dinnerId, waitSeq!) }, now);
