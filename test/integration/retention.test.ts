@@ -27,7 +27,7 @@ describe('purgeExpiredData: answers and prepared files', () => {
       ])
       .run();
     const reportDay = addMonths(first.startsAt, 13);
-    const report = () => buildParticipationReport(db, { neighbourhood: '', from: '', to: '' }, reportDay);
+    const report = () => buildParticipationReport(db, { neighbourhood: '', from: '', to: '' }, reportDay, 'Europe/Amsterdam');
     const before = report();
 
     const at11Months = purgeExpiredData(db, addMonths(first.startsAt, 11), 30, 12);
