@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { referenceFigures } from '../../src/features/notes/notes.schema.ts';
-import { residentSensitive } from '../../src/features/residents/residents.schema.ts';
+import { residents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
@@ -17,6 +17,10 @@ async function signedIn(roles: ('organiser' | 'staff' | 'admin')[]) {
   const browser = browserAgent(world.app);
   await browser.signIn(user);
   return { ...world, user, browser };
+}
+
+function bornIn(world: { db: ReturnType<typeof makeTestApp>['db'] }, residentId: number, birthYear: number) {
+  world.db.update(residents).set({ birthYear }).where(eq(residents.id, residentId)).run();
 }
 
 function declare(world: { db: ReturnType<typeof makeTestApp>['db'] }, residentId: number, background: string) {
@@ -41,6 +45,25 @@ describe('GET /notes/report', () => {
     expect(res.text).toContain('Nederlands');
     expect(res.text).not.toContain('Eritrees');
     expect(res.text).toContain('<svg class="bar-chart"');
+  });
+
+  it('shows age groups of the adults beside the neighbourhood figure, hiding groups under five like the background mix', async () => {
+    const world = await signedIn(['admin']);
+    const dinner = buildDinner(world.db, { capacity: 20 });
+    for (let i = 0; i < 6; i++) bornIn(world, buildAttendee(world.db, dinner).id, 1990);
+    for (let i = 0; i < 2; i++) bornIn(world, buildAttendee(world.db, dinner).id, 1950);
+    for (let i = 0; i < 5; i++) buildAttendee(world.db, dinner);
+    await world.browser.get('/admin/reference-figures');
+    await world.browser.post('/admin/reference-figures', { neighbourhood: 'Oost', dimension: 'age_group', category: '30_44', percent: '27', source: 'CBS 2029' });
+
+    const res = await world.browser.get('/notes/report?neighbourhood=Oost');
+
+    expect(res.status).toBe(200);
+    const ageTable = res.text.slice(res.text.indexOf('id="chart-age-title"'), res.text.indexOf('id="chart-streets-title"'));
+    expect(ageTable).toMatch(/<th scope="row">30–44<\/th><td>6<\/td><td>46%<\/td><td>27%<\/td>/);
+    expect(ageTable).toMatch(/<th scope="row">Geboortejaar onbekend<\/th><td>5<\/td>/);
+    expect(ageTable).not.toContain('65 en ouder');
+    expect(ageTable).toContain('<svg class="bar-chart"');
   });
 
   it('answers 422 naming the field for a bad date', async () => {
@@ -83,6 +106,18 @@ describe('POST /admin/reference-figures', () => {
 
     expect(res.status).toBe(422);
     expect(res.text).toContain('href="#field-percent"');
+    expect(db.select().from(referenceFigures).all()).toHaveLength(0);
+  });
+
+  it('answers 422 for an age group that is not one of the report\'s groups and stores nothing', async () => {
+    const { db, browser } = await signedIn(['admin']);
+    await browser.get('/admin/reference-figures');
+
+    const res = await browser.post('/admin/reference-figures', { neighbourhood: 'Oost', dimension: 'age_group', category: '20-40', percent: '30' });
+
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#field-category"');
+    expect(res.text).toContain('Gebruik voor een leeftijdsgroep 18_29, 30_44, 45_64 of 65_plus.');
     expect(db.select().from(referenceFigures).all()).toHaveLength(0);
   });
 

@@ -1,10 +1,11 @@
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { localDay } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { tableSeats } from '../matching/seating.schema.ts';
 import { dinners } from '../scheduling/scheduling.schema.ts';
 import type { ReferenceFigureInput, ReportFilter } from './notes.forms.ts';
-import { referenceFigures, type ReferenceDimension } from './notes.schema.ts';
+import { AGE_GROUPS, referenceFigures, type ReferenceDimension } from './notes.schema.ts';
 
 /** Groups smaller than this are never shown on their own, so no one can be singled out. */
 export const MIN_GROUP_SIZE = 5;
@@ -38,6 +39,34 @@ export function suppressSmallGroups(counts: GroupCount[], minimum = MIN_GROUP_SI
   }
   shown.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
   return { shown, smallGroupsTogether: hiddenSum >= minimum ? hiddenSum : null, hiddenGroups, total };
+}
+
+/** Age groups of the report (the age a household's registered adult reaches in the report's year), then the rest. */
+export const AGE_CATEGORIES = ['under_18', ...AGE_GROUPS, 'unknown'] as const;
+export type AgeCategory = (typeof AGE_CATEGORIES)[number];
+
+/**
+ * The age group of someone born in birthYear, by the age they reach in year. Only the year of
+ * birth is stored, so the age can be one year high early in the year: enough for groups this wide.
+ */
+export function ageGroup(birthYear: number | null, year: number): AgeCategory {
+  if (birthYear === null) return 'unknown';
+  const age = year - birthYear;
+  if (age < 18) return 'under_18';
+  if (age < 30) return '18_29';
+  if (age < 45) return '30_44';
+  if (age < 65) return '45_64';
+  return '65_plus';
+}
+
+/** Counts per age group from counts per birth year (null: not known). */
+export function countAgeGroups(byBirthYear: { birthYear: number | null; count: number }[], year: number): GroupCount[] {
+  const counts = new Map<AgeCategory, number>();
+  for (const row of byBirthYear) {
+    const group = ageGroup(row.birthYear, year);
+    counts.set(group, (counts.get(group) ?? 0) + row.count);
+  }
+  return [...counts].map(([category, count]) => ({ category, count }));
 }
 
 /** One table at one dinner: who sat there. */
@@ -102,15 +131,17 @@ export type ParticipationReport = {
   noShowRate: number | null;
   newConnections: number | null;
   background: SuppressedGroups;
+  ageGroups: SuppressedGroups;
   streets: SuppressedGroups;
   reference: Record<ReferenceDimension, Map<string, number>>;
 };
 
 /**
  * The participation figures for a period and (optionally) one neighbourhood, from the RSVP answers
- * and door check-ins: a guest "was there" when confirmed and not marked as a no-show.
+ * and door check-ins: a guest "was there" when confirmed and not marked as a no-show. Background,
+ * age group and street count households (the registered resident), never individual guests.
  */
-export function buildParticipationReport(db: Db, filter: ReportFilter, now: Date): ParticipationReport {
+export function buildParticipationReport(db: Db, filter: ReportFilter, now: Date, timeZone: string): ParticipationReport {
   const conditions = [sql`d.status in ('published', 'completed')`, sql`d.starts_at <= ${now.getTime()}`];
   if (filter.neighbourhood) conditions.push(sql`v.neighbourhood = ${filter.neighbourhood}`);
   if (filter.from) conditions.push(sql`d.local_date >= ${filter.from}`);
@@ -144,6 +175,13 @@ export function buildParticipationReport(db: Db, filter: ReportFilter, now: Date
     from (select distinct r.resident_id as id from rsvps r where r.dinner_id in (${held}) and ${attended} and r.resident_id is not null) reached
       left join resident_sensitive s on s.resident_id = reached.id
     group by 1`);
+  const birthYearCounts = db.all<{ birthYear: number | null; count: number }>(sql`
+    select p.birth_year as birthYear, count(*) as count
+    from (select distinct r.resident_id as id from rsvps r where r.dinner_id in (${held}) and ${attended} and r.resident_id is not null) reached
+      join residents p on p.id = reached.id
+    group by 1`);
+  // Ages as reached in the last year of the period, so an old period keeps the ages it had.
+  const ageYear = Number((filter.to || localDay(now, timeZone)).slice(0, 4));
   const streetCounts = db.all<GroupCount>(sql`
     select case when p.street = '' then 'unknown' else p.street end as category, count(*) as count
     from (select distinct r.resident_id as id from rsvps r where r.dinner_id in (${held}) and ${attended} and r.resident_id is not null) reached
@@ -171,6 +209,7 @@ export function buildParticipationReport(db: Db, filter: ReportFilter, now: Date
     noShowRate: totals.checkedIn > 0 ? totals.noShows / totals.checkedIn : null,
     newConnections,
     background: suppressSmallGroups(backgroundCounts),
+    ageGroups: suppressSmallGroups(countAgeGroups(birthYearCounts, ageYear)),
     streets: suppressSmallGroups(streetCounts),
     reference: loadReference(db, filter.neighbourhood),
   };

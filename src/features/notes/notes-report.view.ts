@@ -1,4 +1,4 @@
-import type { ParticipationReport, SuppressedGroups } from './notes-report.service.ts';
+import { AGE_CATEGORIES, type ParticipationReport, type SuppressedGroups } from './notes-report.service.ts';
 
 export type ChartRow = { category: string; count: number | null; percent: number; referencePercent: number | null; smallGroups: boolean };
 
@@ -23,6 +23,12 @@ export function participationView(report: ParticipationReport) {
     ...report,
     noShowPercent: report.noShowRate === null ? null : Math.round(report.noShowRate * 1000) / 10,
     backgroundRows: chartRows(report.background, report.reference.background),
+    // Age groups read youngest to oldest rather than by size; the merged small groups stay last.
+    ageRows: chartRows(report.ageGroups, report.reference.age_group).sort((a, b) => ageOrder(a) - ageOrder(b)),
     streetRows: chartRows(report.streets, report.reference.street),
   };
+}
+
+function ageOrder(row: ChartRow): number {
+  return row.smallGroups ? AGE_CATEGORIES.length : AGE_CATEGORIES.indexOf(row.category as (typeof AGE_CATEGORIES)[number]);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cleanText, optionalText, requiredText } from '../../lib/forms.ts';
 import { isValidLocalDate } from '../scheduling/local-time.ts';
-import { IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS, REFERENCE_DIMENSIONS } from './notes.schema.ts';
+import { AGE_GROUPS, IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS, REFERENCE_DIMENSIONS } from './notes.schema.ts';
 
 export const NOTE_BODY_MAX = 5000;
 
@@ -145,6 +145,11 @@ export const ReferenceFigureForm = z.object({
   category: requiredText(80),
   percent: z.coerce.number({ error: 'notes:errors.percent' }).min(0, 'notes:errors.percent').max(100, 'notes:errors.percent'),
   source: optionalText(200),
+}).superRefine((form, ctx) => {
+  // The report matches reference figures to its own age-group codes; any other text would never show.
+  if (form.dimension === 'age_group' && !(AGE_GROUPS as readonly string[]).includes(form.category)) {
+    ctx.addIssue({ code: 'custom', path: ['category'], message: 'notes:errors.ageGroupCategory' });
+  }
 });
 export type ReferenceFigureInput = z.infer<typeof ReferenceFigureForm>;
 

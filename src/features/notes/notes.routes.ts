@@ -294,7 +294,7 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
       res.status(422).render('notes/report', { report: null, values, errors: form.errors, neighbourhoods });
       return;
     }
-    res.render('notes/report', { report: participationView(buildParticipationReport(db, form.data, now())), values, errors: {}, neighbourhoods });
+    res.render('notes/report', { report: participationView(buildParticipationReport(db, form.data, now(), config.timeZone)), values, errors: {}, neighbourhoods });
   });
 
   router.get('/admin/reference-figures', admin, (_req, res) => {

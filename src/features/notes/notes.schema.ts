@@ -193,6 +193,8 @@ export const noteLinks = sqliteTable(
 
 export const REFERENCE_DIMENSIONS = ['background', 'age_group', 'street'] as const;
 export type ReferenceDimension = (typeof REFERENCE_DIMENSIONS)[number];
+/** The categories of the age_group dimension: ages of adults, as the participation report groups them. */
+export const AGE_GROUPS = ['18_29', '30_44', '45_64', '65_plus'] as const;
 
 /**
  * Reference figures per neighbourhood that an admin enters (e.g. from public statistics), shown

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNewConnections, suppressSmallGroups } from '../../../src/features/notes/notes-report.service.ts';
+import { ageGroup, countAgeGroups, countNewConnections, suppressSmallGroups } from '../../../src/features/notes/notes-report.service.ts';
 
 describe('suppressSmallGroups', () => {
   it('hides groups under five and merges them into one line only when that line reaches five', () => {
@@ -28,6 +28,38 @@ describe('suppressSmallGroups', () => {
 
     expect(result.shown.map((group) => group.category)).toEqual(['dutch']);
     expect(result.smallGroupsTogether).toBeNull();
+  });
+});
+
+describe('ageGroup', () => {
+  it('puts the age reached in the year at the edges of 18–29, 30–44, 45–64 and 65+', () => {
+    const groups = [2012, 2013, 2001, 2000, 1986, 1985, 1966, 1965].map((birthYear) => ageGroup(birthYear, 2030));
+
+    expect(groups).toEqual(['18_29', 'under_18', '18_29', '30_44', '30_44', '45_64', '45_64', '65_plus']);
+  });
+
+  it('counts residents without a year of birth as unknown', () => {
+    expect(ageGroup(null, 2030)).toBe('unknown');
+  });
+});
+
+describe('countAgeGroups', () => {
+  it('adds up the birth years that fall into one group', () => {
+    const counts = countAgeGroups(
+      [
+        { birthYear: 1990, count: 3 },
+        { birthYear: 1995, count: 4 },
+        { birthYear: 1950, count: 2 },
+        { birthYear: null, count: 6 },
+      ],
+      2030,
+    );
+
+    expect(counts).toEqual([
+      { category: '30_44', count: 7 },
+      { category: '65_plus', count: 2 },
+      { category: 'unknown', count: 6 },
+    ]);
   });
 });
 
