@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import { paths } from '../paths.ts';
+import { cacheStatements } from './statement-cache.ts';
 
 /** Opens (and creates) the database, sets the pragmas every connection needs, and applies migrations. */
 export function openDatabase(file: string) {
@@ -16,6 +17,7 @@ export function openDatabase(file: string) {
     // NORMAL in WAL mode loses no acknowledged commit on a process crash (test plan B1).
     sqlite.pragma('synchronous = NORMAL');
   }
+  cacheStatements(sqlite);
   const db = drizzle({ client: sqlite, casing: 'snake_case' });
   migrate(db, { migrationsFolder: paths.migrations });
   return db;

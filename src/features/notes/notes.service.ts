@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
+import { prepareForCursor } from '../../db/statement-cache.ts';
 import { userRoles, users } from '../../db/schema.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
 import { hashToken, newToken } from '../../lib/tokens.ts';
@@ -372,7 +373,7 @@ export function iterateNotesForExport(db: Db, filter: NoteFilterWithLocation, so
   const { sql: text, params } = dialect.sqlToQuery(query);
   // Rows as arrays (raw) and one object literal per row: about 40 % less CPU than letting the
   // driver build each object, which matters at 100,000 rows. The order follows the select above.
-  const statement = db.$client.prepare(text).raw(true);
+  const statement = prepareForCursor(db.$client, text).raw(true);
   function* rows(): Generator<ExportRow> {
     for (const r of statement.iterate(...params) as IterableIterator<unknown[]>) {
       yield {

@@ -8,15 +8,23 @@ export type IcsDinner = {
   endsAt: Date;
   location: string;
   description: string;
-  url: string;
   cancelled: boolean;
 };
+
+// Every household of a dinner gets the same entry, so one is built per version of the dinner.
+const built = new Map<string, string>();
+const KEEP = 200;
 
 /**
  * The calendar entry attached to confirmation mails. It reuses the dinner's stable UID and
  * SEQUENCE, so a later change or cancellation updates the same entry in the resident's calendar.
+ * It carries no personal link: calendar apps copy entries to other services, and a link there
+ * would outlive the mail it came in.
  */
 export function buildDinnerIcs(dinner: IcsDinner): string {
+  const key = JSON.stringify([dinner.uid, dinner.sequence, dinner.title, dinner.startsAt.getTime(), dinner.endsAt.getTime(), dinner.location, dinner.description, dinner.cancelled]);
+  const cached = built.get(key);
+  if (cached) return cached;
   const calendar = ical({ name: 'Aanschuiftafel', prodId: { company: 'Aanschuiftafel', product: 'rsvp', language: 'NL' } });
   calendar.method(dinner.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH);
   calendar.createEvent({
@@ -27,8 +35,10 @@ export function buildDinnerIcs(dinner: IcsDinner): string {
     summary: dinner.title,
     location: dinner.location,
     description: dinner.description,
-    url: dinner.url,
     status: dinner.cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
-  return calendar.toString();
+  const text = calendar.toString();
+  built.set(key, text);
+  if (built.size > KEEP) built.delete(built.keys().next().value!);
+  return text;
 }
