@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TZDate } from '@date-fns/tz';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
 import { outbox } from '../../src/db/schema.ts';
 import { residents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
 import { purgeExpiredData } from '../../src/features/residents/privacy.service.ts';
@@ -7,7 +12,8 @@ import { createRsvpScheduler } from '../../src/features/rsvp/rsvp-reminders.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { answerRsvp } from '../../src/features/rsvp/rsvp.service.ts';
 import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
-import { makeTestApp } from '../support/app.ts';
+import { formatTime, localDay } from '../../src/lib/dates.ts';
+import { fixedClock, makeTestApp, type TestClock } from '../support/app.ts';
 import { buildDinner, buildResident } from '../support/rsvp-builders.ts';
 
 const settings = { baseUrl: 'http://127.0.0.1:3999', timeZone: 'Europe/Amsterdam' };
@@ -57,6 +63,82 @@ describe('rsvp scheduler reminders', () => {
     scheduler().runOnce();
 
     expect(db.select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all()).toHaveLength(0);
+  });
+});
+
+const ZONE = 'Europe/Amsterdam';
+const local = (y: number, m: number, d: number, h: number, min = 0) => new Date(new TZDate(y, m - 1, d, h, min, ZONE).getTime());
+
+/**
+ * One app instance as src/server.ts builds it (config → scheduler) on the shared database file:
+ * a restart is closing one instance and starting the next on the same file.
+ */
+function appInstance(file: string, clock: TestClock) {
+  const { db, mailer, config } = makeTestApp({ db: openDatabase(file), clock, config: { rsvp: { reminderDaysBefore: 1, reminderTime: '18:00', sensitiveRetentionDays: 30 } } });
+  const scheduler = createRsvpScheduler({
+    db,
+    mailer,
+    settings: { baseUrl: config.baseUrl, timeZone: config.timeZone },
+    reminders: { daysBefore: config.rsvp!.reminderDaysBefore, time: config.rsvp!.reminderTime, morning: true },
+    retentionDays: config.rsvp!.sensitiveRetentionDays,
+    now: clock.now,
+    log: () => {},
+  });
+  return { db, mailer, scheduler };
+}
+
+describe('reminders on the 2026 daylight-saving weekends, every tick run twice, the app restarted in between (TEST-PLAN I4)', () => {
+  it.each([
+    { weekend: 'last weekend of March (clocks forward)', saturday: [2026, 3, 28] as const },
+    { weekend: 'last weekend of October (clocks back)', saturday: [2026, 10, 24] as const },
+  ])('sends each reminder once per dinner and kind, at the configured 18:00 local, on the $weekend', ({ saturday: [y, m, d] }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-reminders-'));
+    const file = path.join(dir, 'app.sqlite');
+    const clock = fixedClock(local(y, m, d - 20, 12));
+    const first = appInstance(file, clock);
+    // Dinners at 19:00 on the Sunday of the change and on the Monday after: their reminders fall on both sides of it.
+    const sunday = buildDinner(first.db, { startsAt: local(y, m, d + 1, 19), localDate: localDay(local(y, m, d + 1, 19), ZONE), capacity: 10 });
+    const monday = buildDinner(first.db, { startsAt: local(y, m, d + 2, 19), localDate: localDay(local(y, m, d + 2, 19), ZONE), capacity: 10 });
+    const guests = [buildResident(first.db), buildResident(first.db, { locale: 'ar' })];
+    for (const dinner of [sunday, monday]) {
+      for (const guest of guests) answerRsvp(first.db, first.mailer, settings, dinner.id, guest.id, { answer: 'yes', people: 1, key: null }, { source: 'invitation', actorUserId: null }, clock.now());
+    }
+    const tick = (instance: ReturnType<typeof appInstance>, from: Date, to: Date) => {
+      for (let t = from.getTime(); t <= to.getTime(); t += 15 * 60_000) {
+        clock.set(new Date(t));
+        instance.scheduler.runOnce();
+        instance.scheduler.runOnce();
+      }
+    };
+
+    // Every quarter of an hour. First instance from Saturday noon to Sunday 18:30 (through the clock
+    // change); the second replays Sunday from 18:00 on, until the Monday dinner starts.
+    tick(first, local(y, m, d, 12), local(y, m, d + 1, 18, 30));
+    first.db.$client.close();
+    const second = appInstance(file, clock);
+    tick(second, local(y, m, d + 1, 18), local(y, m, d + 2, 19));
+    const reminders = second.db.select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all();
+    second.db.$client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    const sent = reminders.map((mail) => {
+      const [, kind, dinnerId, residentId] = mail.dedupeKey!.split(':');
+      const dinner = Number(dinnerId) === sunday.id ? sunday : monday;
+      return { kind, dinner: dinner.id, resident: Number(residentId), day: localDay(mail.createdAt, ZONE), time: formatTime(mail.createdAt, ZONE) };
+    });
+    const expected = [sunday, monday].flatMap((dinner) =>
+      (['days_before', 'morning'] as const).flatMap((kind) =>
+        guests.map((guest) => ({
+          kind,
+          dinner: dinner.id,
+          resident: guest.id,
+          day: kind === 'morning' ? dinner.localDate : localDay(new Date(dinner.startsAt.getTime() - 24 * 3_600_000), ZONE),
+          time: '18:00',
+        })),
+      ),
+    );
+    expect(sent).toHaveLength(8);
+    expect(sent).toEqual(expect.arrayContaining(expected));
   });
 });
 
