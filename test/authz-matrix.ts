@@ -166,6 +166,7 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'GET /agenda/dinners/:id/invite': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/invite': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }), body: () => ({ kind: 'all' }) },
   'GET /agenda/dinners/:id/guests': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
+  'GET /agenda/dinners/:id/call-list': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /agenda/dinners/:id/door-list': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'GET /agenda/dinners/:id/check-in': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ id: buildNotesDinner(db).id }) },
   'POST /agenda/dinners/:id/check-in/:rsvpId': { ...backOffice('organiser', 'staff', 'admin'), params: aConfirmedRsvp, body: () => ({ value: 'arrived' }) },

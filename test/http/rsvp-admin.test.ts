@@ -61,6 +61,38 @@ describe('POST /agenda/dinners/:id/invite', () => {
   });
 });
 
+describe('GET /agenda/dinners/:id/call-list', () => {
+  it('after an invitation shows the organiser who got no mail (name, phone, household) with a link to register their answer; an answered one leaves the list', async () => {
+    const { db, browser } = await signedIn();
+    const dinner = buildDinner(db);
+    const [first, second] = [
+      buildResident(db, { neighbourhood: 'Oost', name: 'Fatma Yilmaz', email: null, phone: '+31612345678', adults: 2 }),
+      buildResident(db, { neighbourhood: 'Oost', name: 'Piet Bel', email: null, phone: '0201234567' }),
+    ];
+    const mailed = buildResident(db, { neighbourhood: 'Oost', name: 'Mia Mail' });
+    await browser.get(`/agenda/dinners/${dinner.id}/invite`);
+
+    const invited = await browser.post(`/agenda/dinners/${dinner.id}/invite`, { kind: 'neighbourhood', value: 'Oost' });
+    const list = await browser.get(invited.headers.location!);
+    const answerPage = await browser.get(`/admin/residents/${second.id}?dinner=${dinner.id}`);
+    await browser.post(`/admin/residents/${second.id}/answer`, { dinnerId: String(dinner.id), answer: 'no' });
+    const after = await browser.get(`/agenda/dinners/${dinner.id}/call-list`);
+
+    expect(invited.status).toBe(303);
+    expect(invited.headers.location).toBe(`/agenda/dinners/${dinner.id}/call-list`);
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('Fatma Yilmaz');
+    expect(list.text).toContain('+31612345678');
+    expect(list.text).toContain('<td>2</td>');
+    expect(list.text).toContain('Piet Bel');
+    expect(list.text).not.toContain(mailed.name);
+    expect(list.text).toContain(`href="/admin/residents/${first.id}?dinner=${dinner.id}#answer"`);
+    expect(answerPage.text).toContain(`value="${dinner.id}" selected`);
+    expect(after.text).toContain('Fatma Yilmaz');
+    expect(after.text).not.toContain('Piet Bel');
+  });
+});
+
 describe('GET /agenda/dinners/:id/guests', () => {
   it('shows coming households, the waiting list and a kitchen summary without cultural background, and writes nothing on GET', async () => {
     const { db, app, browser } = await signedIn();

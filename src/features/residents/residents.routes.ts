@@ -154,7 +154,10 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
   }
 
   router.get('/admin/residents/:id', staff, (req, res) => {
-    renderShow(res, loadResident(req.params.id), 200);
+    const resident = loadResident(req.params.id);
+    // The call list links here with ?dinner=<id>, so the answer form starts on that dinner.
+    const dinner = parseId(req.query.dinner);
+    renderShow(res, resident, 200, dinner ? { answerValues: { answer: 'yes', people: String(resident.adults + resident.children), dinnerId: String(dinner) } } : {});
   });
 
   router.post('/admin/residents/:id', staff, (req, res) => {

@@ -8,7 +8,7 @@ import { recordAttendeeListView } from '../audit/audit.middleware.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { checkbox, MAX_HOUSEHOLD, peopleCount } from '../residents/residents.forms.ts';
 import { listAudienceValues } from '../residents/residents.service.ts';
-import { addWalkIn, AUDIENCE_KINDS, dinnerGuests, inviteAudience, setCheckIn } from './rsvp-admin.service.ts';
+import { addWalkIn, AUDIENCE_KINDS, dinnerGuests, inviteAudience, listInviteesToCall, setCheckIn } from './rsvp-admin.service.ts';
 import { CHECK_INS } from './rsvp.schema.ts';
 import { findDinnerForRsvp, type RsvpSettings } from './rsvp.service.ts';
 import { listResidentLists } from './rsvp.queries.ts';
@@ -55,7 +55,13 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
     if (!form.ok) return renderInvite(res, id, 422, formValues(req.body), form.errors);
     const result = inviteAudience(db, mailer, settings, id, form.data, res.locals.user!.id, now());
     setFlash(res, { kind: 'success', key: 'rsvp:admin.invited', values: result });
-    res.redirect(303, `/agenda/dinners/${id}/guests`);
+    // Whoever could not be mailed needs a phone call: the organiser lands on that list.
+    res.redirect(303, result.withoutEmail > 0 ? `/agenda/dinners/${id}/call-list` : `/agenda/dinners/${id}/guests`);
+  });
+
+  router.get('/agenda/dinners/:id/call-list', organiser, (req, res) => {
+    const id = dinnerId(req.params.id);
+    res.render('rsvp/admin-call-list', { view: { dinner: findDinnerForRsvp(db, id)! }, toCall: listInviteesToCall(db, id) });
   });
 
   // Each opening of a list of named guests is audited (test plan H5).

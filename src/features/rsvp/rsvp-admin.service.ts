@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { writeTransaction } from '../../db/client.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
@@ -49,6 +49,20 @@ export function inviteAudience(db: Db, mailer: Mailer, settings: RsvpSettings, d
     recordAudit(tx, { actorUserId, action: 'rsvp.invited', objectType: 'dinner', objectId: dinnerId, details: { audience: audience.kind, invited: chosen.length } }, now);
     return { invited: chosen.length, withoutEmail };
   });
+}
+
+/**
+ * Invited households without an e-mail address who have not answered yet: the invitation could not
+ * be mailed, so someone phones them and registers their answer on their resident page.
+ */
+export function listInviteesToCall(db: Db, dinnerId: number) {
+  return db
+    .select({ residentId: residents.id, name: residents.name, phone: residents.phone, people: sql<number>`${residents.adults} + ${residents.children}` })
+    .from(rsvps)
+    .innerJoin(residents, eq(residents.id, rsvps.residentId))
+    .where(and(eq(rsvps.dinnerId, dinnerId), eq(rsvps.status, 'invited'), isNull(residents.email)))
+    .orderBy(asc(residents.name), asc(residents.id))
+    .all();
 }
 
 /** Diet tags whose guests the kitchen must know by name (allergies and intolerances). */
