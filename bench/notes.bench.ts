@@ -1,7 +1,8 @@
 // Notes benchmark (issue 6): with 100,000 notes, the filtered staff list and a full-text search
 // must answer in under 50 ms (median), and a CSV export of all notes must finish in under 3 s with
-// the exporting process under 200 MB resident memory. The export runs in a child process, so its
-// peak RSS is its own and not the seeding's.
+// the exporting process under 200 MB resident memory. The XLSX export of all notes has no time
+// target but must stay under the same memory (it has no row limit). Each export runs in a child
+// process, so its peak RSS is its own and not the seeding's.
 //
 //   node --import tsx bench/notes.bench.ts          (100,000 notes)
 //   BENCH_QUICK=1 node --import tsx bench/notes.bench.ts   (10,000 notes, fewer rounds)
@@ -13,7 +14,7 @@ import { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Db } from '../src/db/client.ts';
 import { createI18n } from '../src/i18n/i18n.ts';
-import { exportColumns, XLSX_MAX_ROWS } from '../src/features/notes/notes-export-columns.ts';
+import { exportColumns } from '../src/features/notes/notes-export-columns.ts';
 import { writeCsv, writeXlsx } from '../src/features/notes/notes-export.ts';
 import type { NoteFilter } from '../src/features/notes/notes.forms.ts';
 import { iterateNotesForExport, listNotes } from '../src/features/notes/notes.service.ts';
@@ -131,15 +132,7 @@ function time(rounds: number, fn: (round: number) => unknown): { wall: number; c
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-function* firstRows<T>(rows: Iterable<T>, limit: number): Generator<T> {
-  let taken = 0;
-  for (const row of rows) {
-    if (taken++ >= limit) return;
-    yield row;
-  }
-}
-
-/** Child process: exports every note (CSV, or XLSX for information) to a discarding stream, prints time and peak RSS as JSON. */
+/** Child process: exports every note (CSV or XLSX) to a discarding stream, prints time and peak RSS as JSON. */
 async function exportChild(file: string, format: 'csv' | 'xlsx'): Promise<void> {
   const db = openDatabase(file);
   const t = createI18n().getFixedT('nl');
@@ -154,7 +147,7 @@ async function exportChild(file: string, format: 'csv' | 'xlsx'): Promise<void> 
   const startCpu = process.cpuUsage();
   const start = performance.now();
   const rows = iterateNotesForExport(db, filter(), 'newest', false);
-  if (format === 'xlsx') await writeXlsx(exportColumns(t, false, 'Europe/Amsterdam'), firstRows(rows, XLSX_MAX_ROWS), sink);
+  if (format === 'xlsx') await writeXlsx(exportColumns(t, false, 'Europe/Amsterdam'), rows, sink);
   else await writeCsv(exportColumns(t, false, 'Europe/Amsterdam'), rows, sink);
   const ms = performance.now() - start;
   const used = process.cpuUsage(startCpu);
@@ -192,19 +185,19 @@ async function main(): Promise<void> {
       if (child.status !== 0) throw new Error(`export child failed: ${child.stderr}`);
       const measured = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; cpuMs: number; bytes: number; baselineRssMb: number; peakRssMb: number };
       console.log(
-        `${format.toUpperCase()} export of ${format === 'xlsx' ? `the first ${Math.min(NOTES, XLSX_MAX_ROWS).toLocaleString('en')} (XLSX limit ${XLSX_MAX_ROWS.toLocaleString('en')})` : `all ${NOTES.toLocaleString('en')}`} notes: ${(measured.ms / 1000).toFixed(2)} s wall, ${(measured.cpuMs / 1000).toFixed(2)} s CPU, ` +
+        `${format.toUpperCase()} export of all ${NOTES.toLocaleString('en')} notes: ${(measured.ms / 1000).toFixed(2)} s wall, ${(measured.cpuMs / 1000).toFixed(2)} s CPU, ` +
           `${(measured.bytes / 1e6).toFixed(1)} MB; RSS ${measured.baselineRssMb.toFixed(0)} MB before, peak ${measured.peakRssMb.toFixed(0)} MB`,
       );
       return measured;
     };
     const result = runExport('csv');
-    // XLSX has no target in the issue; measured for information, at its row limit.
-    if (process.env.BENCH_XLSX !== '0') runExport('xlsx');
+    // XLSX has no time target in the issue; its memory must stay flat like the CSV's.
+    const xlsx = process.env.BENCH_XLSX !== '0' ? runExport('xlsx') : null;
     console.log(`load average while measuring: ${os.loadavg().map((n) => n.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
 
     // Judged on CPU time: wall time on a shared machine also measures the neighbours.
-    const ok = worst < 50 && result.cpuMs < 3000 && result.peakRssMb < 200;
-    console.log(ok ? 'PASS: list/search < 50 ms median, export < 3 s, RSS < 200 MB' : 'FAIL: a target was missed');
+    const ok = worst < 50 && result.cpuMs < 3000 && result.peakRssMb < 200 && (xlsx === null || xlsx.peakRssMb < 200);
+    console.log(ok ? 'PASS: list/search < 50 ms median, CSV export < 3 s, CSV and XLSX export RSS < 200 MB' : 'FAIL: a target was missed');
     process.exitCode = ok ? 0 : 1;
   } finally {
     if (process.env.BENCH_KEEP) console.log(`kept ${file}`);

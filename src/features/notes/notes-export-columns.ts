@@ -8,17 +8,6 @@ import { IDEA_STATUSES, LOCATION_KINDS, NOTE_KINDS, NOTE_SOURCES } from './notes
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'json', 'print'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/**
- * exceljs buffers a sheet's XML (about 1.3 KB a row) until its zip takes it, so an XLSX export's
- * memory grows with its rows: 100,000 rows peaked at about 250 MB. Larger sets go out as CSV,
- * which stays flat and which Excel opens too.
- */
-export const XLSX_MAX_ROWS = 30_000;
-
-export function exportTooLarge(format: ExportFormat, rowCount: number): boolean {
-  return format === 'xlsx' && rowCount > XLSX_MAX_ROWS;
-}
-
 type KeyedColumn = ExportColumn<ExportRow> & { key: string };
 
 /**

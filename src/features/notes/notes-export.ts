@@ -97,29 +97,44 @@ export async function writeJson<R>(columns: (ExportColumn<R> & { key: string })[
   await pipeline(Readable.from(chunks()), out);
 }
 
+/** What exceljs 4.4 writes a worksheet's XML into: its zip entry, a stream with Node's write state. */
+type ZipEntryInput = NodeJS.EventEmitter & { _writableState?: { needDrain?: boolean } };
+
+/**
+ * The zip entry a streamed worksheet is being written into, once the zip has started on it.
+ * exceljs offers no back-pressure of its own (exceljs issue #734): its sheet buffer writes into the
+ * entry without waiting, so unless we wait for that entry, the XML piles up in front of the compressor.
+ */
+function sheetZipEntry(sheet: unknown): ZipEntryInput | undefined {
+  return (sheet as { stream?: { pipes?: ZipEntryInput[] } }).stream?.pipes?.[0];
+}
+
 /**
  * Writes an XLSX workbook with one sheet through exceljs's streaming writer: each row is committed
- * (and zipped out) as soon as it is written. Text cells are neutralised like the CSV, because a
- * spreadsheet re-evaluates a cell once somebody edits it.
+ * (and zipped out) as soon as it is written, and the next rows are read only when the zip has taken
+ * the previous ones, so memory stays flat however many rows. Text cells are neutralised like the
+ * CSV, because a spreadsheet re-evaluates a cell once somebody edits it.
  */
 export async function writeXlsx<R>(columns: ExportColumn<R>[], rows: Iterable<R>, out: Writable, sheetName = 'Notes'): Promise<void> {
   // Loaded on first use: exceljs is large, and CSV and JSON exports should not carry it in memory.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
+  // A download that stops (the client went away) must not leave this loop waiting for ever.
+  const gone = new AbortController();
+  out.once('close', () => gone.abort());
   const header = sheet.addRow(columns.map((column) => neutraliseCell(column.header)));
   header.font = { bold: true };
   header.commit();
   let written = 0;
   for (const row of rows) {
     sheet.addRow(toRecord(columns, row, true)).commit();
-    written += 1;
-    // exceljs takes rows without back-pressure: every few hundred rows, give the zip stream time to
-    // compress what it has, and wait while the response is full, so rows do not pile up in memory.
-    if (written % 250 === 0) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (out.writableNeedDrain) await once(out, 'drain');
-    }
+    if (++written % 250 !== 0) continue;
+    // Every few hundred rows: wait while the zip entry is full (it fills when the compressor or the
+    // response falls behind); otherwise give the zip a turn, which it also needs to start the entry.
+    const entry = sheetZipEntry(sheet);
+    if (entry?._writableState?.needDrain) await once(entry, 'drain', { signal: gone.signal });
+    else await new Promise<void>((resolve) => setImmediate(resolve));
   }
   sheet.commit();
   await workbook.commit();

@@ -30,7 +30,6 @@ import {
   NoteFieldError,
   bulkUpdateStatus,
   changeHearBack,
-  countNotes,
   createNote,
   createResidentNote,
   createTheme,
@@ -55,7 +54,7 @@ import {
   updateTheme,
 } from './notes.service.ts';
 import { themeLabeller } from './notes-labels.ts';
-import { exportColumns, exportTooLarge, writeNotesExport, EXPORT_FORMATS, type ExportFormat } from './notes-export-columns.ts';
+import { exportColumns, writeNotesExport, EXPORT_FORMATS, type ExportFormat } from './notes-export-columns.ts';
 
 const PAGE_SIZE = 50;
 const PRINT_LIMIT = 2000;
@@ -243,19 +242,6 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
         hasMore: false,
         query: '',
         errors: form.errors,
-        canExportPersonal: res.locals.user!.roles.includes('admin'),
-      });
-      return;
-    }
-    if (exportTooLarge(format as ExportFormat, countNotes(db, form.data))) {
-      res.status(422).render('notes/list', {
-        ...listLocals(form.data, formValues(body)),
-        sort,
-        rows: [],
-        page: 1,
-        hasMore: false,
-        query: '',
-        errors: { format: ['notes:errors.xlsxTooLarge'] },
         canExportPersonal: res.locals.user!.roles.includes('admin'),
       });
       return;

@@ -66,6 +66,31 @@ describe('writeXlsx', () => {
   });
 });
 
+describe('writeXlsx on a closed download', () => {
+  it('stops reading rows and fails soon after the download is closed, instead of writing the rest', async () => {
+    const total = 200_000;
+    let pulled = 0;
+    function* rows(): Generator<Row> {
+      for (let id = 1; id <= total; id++) {
+        pulled += 1;
+        yield { id, text: `regel ${id} met wat tekst om de zip te vullen` };
+      }
+    }
+    let chunks = 0;
+    const closingReader = new (await import('node:stream')).Writable({
+      write(_chunk: Buffer, _encoding, callback) {
+        // The client goes away after the first few chunks.
+        if (++chunks === 3) this.destroy();
+        else callback();
+      },
+    });
+
+    await expect(writeXlsx(columns, rows(), closingReader)).rejects.toThrow();
+
+    expect(pulled).toBeLessThan(total / 10);
+  });
+});
+
 describe('writeJson', () => {
   it('writes an array of objects keyed by column, values unchanged', async () => {
     const bytes = await collect((out) => writeJson(columns, [{ id: 1, text: '=1+1' }, { id: 2, text: 'café' }], out));
@@ -120,15 +145,5 @@ describe('streaming', () => {
     expect(received).toBeGreaterThan(total * 40);
     expect(pulledAtFirstChunk).toBeLessThan(total / 10);
     expect(largestLag).toBeLessThan(2000);
-  });
-});
-
-describe('exportTooLarge', () => {
-  it('sends XLSX exports above the row limit to CSV and leaves other formats alone', async () => {
-    const { exportTooLarge, XLSX_MAX_ROWS } = await import('../../../src/features/notes/notes-export-columns.ts');
-
-    expect(exportTooLarge('xlsx', XLSX_MAX_ROWS)).toBe(false);
-    expect(exportTooLarge('xlsx', XLSX_MAX_ROWS + 1)).toBe(true);
-    expect(exportTooLarge('csv', 10 * XLSX_MAX_ROWS)).toBe(false);
   });
 });
