@@ -62,7 +62,7 @@ describe('dead personal links', () => {
     }
   });
 
-  it('refuses a personal link revoked by a cancellation', async () => {
+  it('refuses a personal link revoked by a cancellation, on the answer page and the home-dinner page alike', async () => {
     const link = personalLink(world.db, resident.id, dinner);
     const browser = browserAgent(world.app);
     await browser.get(link);
@@ -70,6 +70,7 @@ describe('dead personal links', () => {
     await browser.post(`${link}/cancel`);
 
     await expectDead(link, { answer: 'yes', people: '1' });
+    await expectDead(`${link}/home`, { role: 'guest', people: '1', postcode: '3512 AB' });
   });
 
   it('refuses a join confirmation link that was already used', async () => {

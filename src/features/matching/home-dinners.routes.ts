@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.ts';
-import { LOCALES, type Locale } from '../../i18n/i18n.ts';
+import type { Locale } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -8,7 +8,7 @@ import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { DIET_TAGS } from '../residents/residents.schema.ts';
 import { findResident } from '../residents/residents.service.ts';
-import { useResidentLocale } from '../rsvp/rsvp.routes.ts';
+import { deadLink, useResidentLocale } from '../rsvp/rsvp.routes.ts';
 import { findDinnerForRsvp, findLinkScope, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { HomeRoundForm, RegistrationFormSchema } from './home-dinners.forms.ts';
 import { confirmHomeRound, findHomeRound, inviteToHomeRound, findRegistration, homeRoundView, matchHomeRound, registerForHomeRound, saveHomeRound } from './home-dinners.service.ts';
@@ -75,8 +75,7 @@ export function homeDinnersRouter({ db, config, now, i18n, mailer }: AppDeps): R
     const resident = link ? findResident(db, link.residentId) : undefined;
     const dinner = link ? findDinnerForRsvp(db, link.dinnerId) : undefined;
     if (!link || !resident || !dinner) {
-      res.locals.offeredLocales = LOCALES;
-      res.status(410).render('rsvp/link-expired', { values: {}, errors: {} });
+      deadLink(db, req, res, now());
       return null;
     }
     useResidentLocale(req, res, i18n, resident.locale);

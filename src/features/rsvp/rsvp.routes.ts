@@ -3,7 +3,7 @@ import type { i18n as I18nInstance } from 'i18next';
 import type { AppDeps } from '../../app.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import { isLocale, LOCALES, textDirection, type Locale } from '../../i18n/i18n.ts';
-import { writeTransaction } from '../../db/client.ts';
+import { writeTransaction, type Db } from '../../db/client.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -44,6 +44,17 @@ export function useResidentLocale(req: Request, res: Response, i18n: I18nInstanc
 
 const DATA_BUNDLE_COOKIE = 'data_bundle';
 
+/**
+ * The one page for every expired, used, revoked or unknown personal link (TEST-PLAN E3): 410, nothing
+ * about the resident or the dinner, the "send me a new link" form. A dead link used to act (POST) is
+ * audited; a GET or HEAD only shows the page and writes nothing (E2: mail scanners).
+ */
+export function deadLink(db: Db, req: Request, res: Response, now: Date): void {
+  res.locals.offeredLocales = LOCALES;
+  if (req.method === 'POST') recordAudit(db, { actorUserId: null, action: 'rsvp.link_refused', details: { link: req.path.startsWith('/join/') ? 'join' : 'rsvp' } }, now);
+  res.status(410).render('rsvp/link-expired', { values: {}, errors: {} });
+}
+
 export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, backgroundChoices: BACKGROUND_CHOICES, purposes: CONSENT_PURPOSES };
 
 /** Personal-link pages for residents: answer, change, cancel, see and delete their data. No account needed. */
@@ -52,12 +63,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
   router.use(['/r/:token', '/join/:token'], linkGuessLimiter({ windowMs: config.rateLimits.windowMs, limit: config.rateLimits.perIp, now }));
 
-  function expired(req: Request, res: Response, status = 410): void {
-    res.locals.offeredLocales = LOCALES;
-    // A dead link used to act is audited (TEST-PLAN E3); a GET or HEAD only shows the page and writes nothing (E2).
-    if (req.method === 'POST') recordAudit(db, { actorUserId: null, action: 'rsvp.link_refused', details: { link: req.path.startsWith('/join/') ? 'join' : 'rsvp' } }, now());
-    res.status(status).render('rsvp/link-expired', { values: {}, errors: {} });
-  }
+  const expired = (req: Request, res: Response) => deadLink(db, req, res, now());
 
   /** The link's resident and dinner, or null after answering the generic 410 page. */
   function scope(req: Request, res: Response) {
