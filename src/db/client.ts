@@ -33,5 +33,34 @@ export type DbOrTx = Db | Tx;
  * so a rule's read (seats left, duplicates) cannot be outdated by another process's write.
  */
 export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
+  return db.transaction(
+    (tx) => {
+      transactionOwners.set(tx, db);
+      return fn(tx);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+const transactionOwners = new WeakMap<Tx, Db>();
+
+/**
+ * A query built and prepared once per database instead of on every call, for the paths that run
+ * on every resident answer (bench/rsvp: building the SQL cost more than running it). Values go
+ * in as sql.placeholder()s; a placeholder in a where clause takes the stored form (ms for instants).
+ * Inside a writeTransaction the prepared query runs on the same connection, so in the transaction;
+ * in any other transaction it is built for that call only.
+ */
+export function preparedQuery<Q>(build: (db: DbOrTx) => Q): (handle: DbOrTx) => Q {
+  const perDatabase = new WeakMap<Db, Q>();
+  return (handle) => {
+    const db = '$client' in handle ? handle : transactionOwners.get(handle);
+    if (!db) return build(handle);
+    let query = perDatabase.get(db);
+    if (!query) {
+      query = build(db);
+      perDatabase.set(db, query);
+    }
+    return query;
+  };
 }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { preparedQuery, type Db, type DbOrTx } from '../../db/client.ts';
 import { outbox, type OutboxRow } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { newMessageId, type RenderMail } from './mail-renderer.ts';
@@ -30,27 +30,43 @@ export function createMailer(renderMail: RenderMail, baseUrl: string): Mailer {
     enqueue(tx, message, now) {
       if (!PLAIN_ADDRESS.test(message.to)) throw new Error(`Refusing to queue mail to an invalid address: ${JSON.stringify(message.to)}`);
       const rendered = renderMail(message.template, message.locale, message.locals);
-      return tx
-        .insert(outbox)
-        .values({
-          messageId: newMessageId(baseUrl),
-          dedupeKey: message.dedupeKey ?? null,
-          toAddress: message.to,
-          locale: message.locale,
-          template: message.template,
-          subject: rendered.subject,
-          html: rendered.html,
-          text: rendered.text,
-          attachments: message.attachments ? JSON.stringify(message.attachments) : null,
-          nextAttemptAt: now,
-          createdAt: now,
-        })
-        .onConflictDoNothing({ target: outbox.dedupeKey })
-        .returning()
-        .get();
+      return insertMessageQuery(tx).get({
+        messageId: newMessageId(baseUrl),
+        dedupeKey: message.dedupeKey ?? null,
+        toAddress: message.to,
+        locale: message.locale,
+        template: message.template,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        attachments: message.attachments ? JSON.stringify(message.attachments) : null,
+        nextAttemptAt: now,
+        createdAt: now,
+      });
     },
   };
 }
+
+const insertMessageQuery = preparedQuery((db) =>
+  db
+    .insert(outbox)
+    .values({
+      messageId: sql.placeholder('messageId'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      toAddress: sql.placeholder('toAddress'),
+      locale: sql.placeholder('locale'),
+      template: sql.placeholder('template'),
+      subject: sql.placeholder('subject'),
+      html: sql.placeholder('html'),
+      text: sql.placeholder('text'),
+      attachments: sql.placeholder('attachments'),
+      nextAttemptAt: sql.placeholder('nextAttemptAt'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .returning()
+    .prepare(),
+);
 
 /**
  * Claims up to `limit` due messages for delivery: pending ones whose next attempt is due, and

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { i18n as I18nInstance } from 'i18next';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { preparedQuery, type Db, type DbOrTx } from '../../db/client.ts';
 import { isLocale } from '../../i18n/i18n.ts';
 import { conflict } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -101,8 +101,10 @@ export function updateResident(db: Db, id: number, input: ResidentInput, actorId
 }
 
 export function findResident(db: DbOrTx, id: number): Resident | undefined {
-  return db.select().from(residents).where(eq(residents.id, id)).get();
+  return residentQuery(db).get({ id });
 }
+
+const residentQuery = preparedQuery((db) => db.select().from(residents).where(eq(residents.id, sql.placeholder('id'))).prepare());
 
 export function findResidentByEmail(db: DbOrTx, email: string): Resident | undefined {
   return db.select().from(residents).where(eq(residents.email, email)).get();
@@ -172,12 +174,16 @@ function parseList(json: string | null | undefined): string[] {
   }
 }
 
-export function activeConsents(db: DbOrTx, residentId: number): Record<ConsentPurpose, boolean> {
-  const rows = db
+const activeConsentsQuery = preparedQuery((db) =>
+  db
     .select({ purpose: consents.purpose })
     .from(consents)
-    .where(and(eq(consents.residentId, residentId), isNull(consents.withdrawnAt)))
-    .all();
+    .where(and(eq(consents.residentId, sql.placeholder('residentId')), isNull(consents.withdrawnAt)))
+    .prepare(),
+);
+
+export function activeConsents(db: DbOrTx, residentId: number): Record<ConsentPurpose, boolean> {
+  const rows = activeConsentsQuery(db).all({ residentId });
   const result = { diet: false, access: false, background: false };
   for (const row of rows) result[row.purpose] = true;
   return result;
@@ -295,7 +301,8 @@ export function importResidents(db: Db, inputs: ResidentInput[], actorId: number
   });
 }
 
-function filterConditions(filter: { q: string; neighbourhood: string }) {
+/** The residents list's search (name, e-mail, street) and neighbourhood filter as SQL conditions. */
+export function filterConditions(filter: { q: string; neighbourhood: string }) {
   const conditions = [];
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

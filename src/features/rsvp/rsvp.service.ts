@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
-import { writeTransaction } from '../../db/client.ts';
+import { preparedQuery, writeTransaction } from '../../db/client.ts';
 import { isLocale, type Locale } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
@@ -51,8 +51,12 @@ const dinnerColumns = {
   venueCity: venues.city,
 };
 
+const dinnerForRsvpQuery = preparedQuery((db) =>
+  db.select(dinnerColumns).from(dinners).innerJoin(venues, eq(venues.id, dinners.venueId)).where(eq(dinners.id, sql.placeholder('dinnerId'))).prepare(),
+);
+
 export function findDinnerForRsvp(db: DbOrTx, dinnerId: number): DinnerForRsvp | undefined {
-  return db.select(dinnerColumns).from(dinners).innerJoin(venues, eq(venues.id, dinners.venueId)).where(eq(dinners.id, dinnerId)).get();
+  return dinnerForRsvpQuery(db).get({ dinnerId });
 }
 
 export type AnswerWindow = 'open' | 'closed' | 'cancelled' | 'unavailable';
@@ -76,11 +80,22 @@ export function venueLine(dinner: Pick<DinnerForRsvp, 'venueName' | 'venueAddres
 const LINK_GRACE_MS = 24 * 60 * 60_000;
 
 /** Issues a personal link for one resident and one dinner; returns the raw token (stored only as a hash). */
+const insertLinkQuery = preparedQuery((db) =>
+  db
+    .insert(rsvpLinks)
+    .values({
+      residentId: sql.placeholder('residentId'),
+      dinnerId: sql.placeholder('dinnerId'),
+      tokenHash: sql.placeholder('tokenHash'),
+      expiresAt: sql.placeholder('expiresAt'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .prepare(),
+);
+
 export function issueRsvpLink(tx: DbOrTx, residentId: number, dinner: Pick<DinnerForRsvp, 'id' | 'endsAt'>, now: Date): string {
   const token = newToken();
-  tx.insert(rsvpLinks)
-    .values({ residentId, dinnerId: dinner.id, tokenHash: hashToken(token), expiresAt: new Date(dinner.endsAt.getTime() + LINK_GRACE_MS), createdAt: now })
-    .run();
+  insertLinkQuery(tx).run({ residentId, dinnerId: dinner.id, tokenHash: hashToken(token), expiresAt: new Date(dinner.endsAt.getTime() + LINK_GRACE_MS), createdAt: now });
   return token;
 }
 
@@ -89,13 +104,16 @@ export type LinkScope = { residentId: number; dinnerId: number };
 /** The resident and dinner a link belongs to, or null for unknown, malformed or expired links. */
 export function findLinkScope(db: DbOrTx, token: unknown, now: Date): LinkScope | null {
   if (!looksLikeToken(token)) return null;
-  const row = db
+  return linkScopeQuery(db).get({ tokenHash: hashToken(token), now: now.getTime() }) ?? null;
+}
+
+const linkScopeQuery = preparedQuery((db) =>
+  db
     .select({ residentId: rsvpLinks.residentId, dinnerId: rsvpLinks.dinnerId })
     .from(rsvpLinks)
-    .where(and(eq(rsvpLinks.tokenHash, hashToken(token)), gt(rsvpLinks.expiresAt, now)))
-    .get();
-  return row ?? null;
-}
+    .where(and(eq(rsvpLinks.tokenHash, sql.placeholder('tokenHash')), gt(rsvpLinks.expiresAt, sql.placeholder('now'))))
+    .prepare(),
+);
 
 export function rsvpUrl(settings: RsvpSettings, token: string): string {
   return `${settings.baseUrl}/r/${token}`;
@@ -116,21 +134,28 @@ export function revokeLinks(tx: DbOrTx, residentId: number, dinnerId?: number): 
 
 /** People with a confirmed seat for a dinner. */
 export function confirmedPeople(db: DbOrTx, dinnerId: number): number {
-  const row = db
-    .select({ n: sql<number>`coalesce(sum(${rsvps.people}), 0)` })
-    .from(rsvps)
-    .where(and(eq(rsvps.dinnerId, dinnerId), eq(rsvps.status, 'confirmed')))
-    .get();
-  return Number(row?.n ?? 0);
+  return Number(confirmedPeopleQuery(db).get({ dinnerId })?.n ?? 0);
 }
 
+const confirmedPeopleQuery = preparedQuery((db) =>
+  db
+    .select({ n: sql<number>`coalesce(sum(${rsvps.people}), 0)` })
+    .from(rsvps)
+    .where(and(eq(rsvps.dinnerId, sql.placeholder('dinnerId')), eq(rsvps.status, 'confirmed')))
+    .prepare(),
+);
+
 export function findRsvpByDinnerAndResident(db: DbOrTx, dinnerId: number, residentId: number): Rsvp | undefined {
-  return db
+  return rsvpByDinnerAndResidentQuery(db).get({ dinnerId, residentId });
+}
+
+const rsvpByDinnerAndResidentQuery = preparedQuery((db) =>
+  db
     .select()
     .from(rsvps)
-    .where(and(eq(rsvps.dinnerId, dinnerId), eq(rsvps.residentId, residentId)))
-    .get();
-}
+    .where(and(eq(rsvps.dinnerId, sql.placeholder('dinnerId')), eq(rsvps.residentId, sql.placeholder('residentId'))))
+    .prepare(),
+);
 
 function nextWaitSeq(tx: DbOrTx, dinnerId: number): number {
   const row = tx
@@ -225,8 +250,16 @@ export function mailResident(
 
 function loadRecipient(tx: DbOrTx, residentId: number | null): Recipient | undefined {
   if (residentId === null) return undefined;
-  return tx.select({ id: residents.id, name: residents.name, email: residents.email, locale: residents.locale }).from(residents).where(eq(residents.id, residentId)).get();
+  return recipientQuery(tx).get({ residentId });
 }
+
+const recipientQuery = preparedQuery((db) =>
+  db
+    .select({ id: residents.id, name: residents.name, email: residents.email, locale: residents.locale })
+    .from(residents)
+    .where(eq(residents.id, sql.placeholder('residentId')))
+    .prepare(),
+);
 
 /**
  * Confirms the first waiting households that fit in the free seats, in order of arrival
@@ -260,11 +293,16 @@ export function promoteWaiting(tx: DbOrTx, mailer: Mailer, settings: RsvpSetting
 }
 
 function markLastDinner(tx: DbOrTx, residentId: number, startsAt: Date): void {
-  tx.update(residents)
-    .set({ lastDinnerAt: startsAt })
-    .where(and(eq(residents.id, residentId), sql`coalesce(${residents.lastDinnerAt}, 0) < ${startsAt.getTime()}`))
-    .run();
+  markLastDinnerQuery(tx).run({ residentId, startsAt: startsAt.getTime() });
 }
+
+const markLastDinnerQuery = preparedQuery((db) =>
+  db
+    .update(residents)
+    .set({ lastDinnerAt: sql`${sql.placeholder('startsAt')}` })
+    .where(and(eq(residents.id, sql.placeholder('residentId')), sql`coalesce(${residents.lastDinnerAt}, 0) < ${sql.placeholder('startsAt')}`))
+    .prepare(),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Answers
@@ -306,6 +344,40 @@ function pause(ms: number): void {
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+const insertRsvpQuery = preparedQuery((db) =>
+  db
+    .insert(rsvps)
+    .values({
+      dinnerId: sql.placeholder('dinnerId'),
+      residentId: sql.placeholder('residentId'),
+      source: sql.placeholder('source'),
+      status: sql.placeholder('status'),
+      people: sql.placeholder('people'),
+      waitSeq: sql.placeholder('waitSeq'),
+      answeredAt: sql.placeholder('answeredAt'),
+      answeredByUserId: sql.placeholder('answeredByUserId'),
+      // Instants usually go through the column's encoder; it cannot take null, so this one goes in stored form.
+      confirmedAt: sql`${sql.placeholder('confirmedAt')}`,
+      createdAt: sql.placeholder('createdAt'),
+      updatedAt: sql.placeholder('updatedAt'),
+    })
+    .returning({ id: rsvps.id })
+    .prepare(),
+);
+
+const insertSubmissionQuery = preparedQuery((db) =>
+  db.insert(rsvpSubmissions).values({ key: sql.placeholder('key'), rsvpId: sql.placeholder('rsvpId'), createdAt: sql.placeholder('createdAt') }).prepare(),
+);
+
+const earlierSubmissionQuery = preparedQuery((db) =>
+  db
+    .select({ rsvpId: rsvpSubmissions.rsvpId, status: rsvps.status, people: rsvps.people })
+    .from(rsvpSubmissions)
+    .innerJoin(rsvps, eq(rsvps.id, rsvpSubmissions.rsvpId))
+    .where(eq(rsvpSubmissions.key, sql.placeholder('key')))
+    .prepare(),
+);
+
 /** The answer logic for callers that already hold the IMMEDIATE transaction (e.g. join confirmation). */
 export function recordAnswer(
   tx: Tx,
@@ -319,12 +391,7 @@ export function recordAnswer(
   pauseMs: number,
 ): AnswerResult {
   if (input.key) {
-    const earlier = tx
-      .select({ rsvpId: rsvpSubmissions.rsvpId, status: rsvps.status, people: rsvps.people })
-      .from(rsvpSubmissions)
-      .innerJoin(rsvps, eq(rsvps.id, rsvpSubmissions.rsvpId))
-      .where(eq(rsvpSubmissions.key, input.key))
-      .get();
+    const earlier = earlierSubmissionQuery(tx).get({ key: input.key });
     if (earlier) return { rsvpId: earlier.rsvpId, status: earlier.status, outcome: 'duplicate', people: earlier.people };
   }
   const dinner = findDinnerForRsvp(tx, dinnerId);
@@ -390,13 +457,9 @@ export function recordAnswer(
     tx.update(rsvps).set(columns).where(eq(rsvps.id, current.id)).run();
     rsvpId = current.id;
   } else {
-    rsvpId = tx
-      .insert(rsvps)
-      .values({ dinnerId, residentId, source: context.source, createdAt: now, ...columns })
-      .returning({ id: rsvps.id })
-      .get().id;
+    rsvpId = insertRsvpQuery(tx).get({ dinnerId, residentId, source: context.source, createdAt: now, ...columns, confirmedAt: status === 'confirmed' ? now.getTime() : null })!.id;
   }
-  if (input.key) tx.insert(rsvpSubmissions).values({ key: input.key, rsvpId, createdAt: now }).run();
+  if (input.key) insertSubmissionQuery(tx).run({ key: input.key, rsvpId, createdAt: now });
 
   if (status === 'confirmed') markLastDinner(tx, residentId, dinner.startsAt);
   if (outcome === 'cancelled') revokeLinks(tx, residentId, dinnerId);
