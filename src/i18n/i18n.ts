@@ -63,3 +63,35 @@ export function createI18n(): I18nInstance {
   });
   return instance;
 }
+
+const translators = new WeakMap<I18nInstance, Map<string, Translate>>();
+
+/**
+ * t in one language. i18next's getFixedT copies its whole option set on every call (about 20 µs, and
+ * a page makes hundreds of calls), so this calls t with the language directly, and remembers lookups
+ * without options: they cannot change once the catalogues are loaded.
+ */
+export function translatorFor(i18n: I18nInstance, lng: string): Translate {
+  let perLanguage = translators.get(i18n);
+  if (!perLanguage) {
+    perLanguage = new Map();
+    translators.set(i18n, perLanguage);
+  }
+  const existing = perLanguage.get(lng);
+  if (existing) return existing;
+  const plain = new Map<string, string>();
+  const translate = (key: string | string[], options?: unknown): string => {
+    if (options === undefined && typeof key === 'string') {
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = i18n.t(key, { lng });
+        plain.set(key, text);
+      }
+      return text;
+    }
+    if (typeof options === 'object' && options !== null) return i18n.t(key, { lng, ...options }) as string;
+    return i18n.getFixedT(lng)(key, options as string) as string;
+  };
+  perLanguage.set(lng, translate as Translate);
+  return translate as Translate;
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import type { i18n as I18nInstance } from 'i18next';
-import { type Locale, isLocale, textDirection } from '../../i18n/i18n.ts';
+import { type Locale, isLocale, textDirection, translatorFor } from '../../i18n/i18n.ts';
 import { paths } from '../../paths.ts';
 
 export type RenderedMail = { subject: string; html: string; text: string };
@@ -30,7 +30,7 @@ export function createMailRenderer(options: { i18n: I18nInstance; baseUrl: strin
   return function renderMail(template: string, locale: string, locals: Record<string, unknown>): RenderedMail {
     if (!/^[a-z0-9-]+$/.test(template)) throw new Error(`Invalid mail template name: ${template}`);
     const lang: Locale = isLocale(locale) ? locale : 'nl';
-    const t = options.i18n.getFixedT(lang);
+    const t = translatorFor(options.i18n, lang);
     const viewLocals = { ...locals, t, locale: lang, dir: textDirection(lang), baseUrl: options.baseUrl };
     const subjectKey = `mail:${template}.subject`;
     if (!options.i18n.exists(subjectKey, { lng: 'nl' })) throw new Error(`Mail subject missing: ${subjectKey}`);

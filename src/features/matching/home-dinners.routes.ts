@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.ts';
-import type { Locale } from '../../i18n/i18n.ts';
+import { translatorFor, type Locale } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -18,7 +18,7 @@ export function homeDinnersRouter({ db, config, now, i18n, mailer }: AppDeps): R
   const router = Router();
   const organiser = requireRole('organiser', 'admin');
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
-  const dietName = (tag: string, locale: Locale) => i18n.getFixedT(locale)(`rsvp:diet.${tag}`);
+  const dietName = (tag: string, locale: Locale) => translatorFor(i18n, locale)(`rsvp:diet.${tag}`);
 
   function dinnerId(raw: unknown): number {
     const id = parseId(raw);

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app.ts';
-import { LOCALES, isLocale, textDirection } from '../../i18n/i18n.ts';
+import { LOCALES, isLocale, textDirection, translatorFor } from '../../i18n/i18n.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
@@ -391,7 +391,7 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
     if (!isLocale(req.cookies?.[LANGUAGE_COOKIE]) && isLocale(context.residentLocale)) {
       res.locals.locale = context.residentLocale;
       res.locals.dir = textDirection(context.residentLocale);
-      res.locals.t = i18n.getFixedT(context.residentLocale);
+      res.locals.t = translatorFor(i18n, context.residentLocale);
     }
     res.status(status).render('notes/resident-form', {
       context,

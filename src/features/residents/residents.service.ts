@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { i18n as I18nInstance } from 'i18next';
 import { preparedQuery, type Db, type DbOrTx } from '../../db/client.ts';
-import { isLocale } from '../../i18n/i18n.ts';
+import { isLocale, translatorFor } from '../../i18n/i18n.ts';
 import { conflict } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { noteLinks } from '../notes/notes.schema.ts';
@@ -27,7 +27,7 @@ export const CONSENT_TEXT_VERSION = '2026-11-v1';
 /** The exact sentence a resident agrees to, in their language; stored with the consent. */
 export function consentWording(i18n: I18nInstance, locale: string, purpose: ConsentPurpose): string {
   const lng = isLocale(locale) ? locale : 'nl';
-  return String(i18n.getFixedT(lng)(`residents:consent.${purpose}`));
+  return String(translatorFor(i18n, lng)(`residents:consent.${purpose}`));
 }
 
 /** Inserts a resident; an e-mail address or phone number already in use is a 409 the form can show. */

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { i18n as I18nInstance } from 'i18next';
 import type { AppDeps } from '../../app.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
-import { isLocale, LOCALES, textDirection, type Locale } from '../../i18n/i18n.ts';
+import { isLocale, LOCALES, textDirection, translatorFor, type Locale } from '../../i18n/i18n.ts';
 import { writeTransaction, type Db } from '../../db/client.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
@@ -39,7 +39,7 @@ export function useResidentLocale(req: Request, res: Response, i18n: I18nInstanc
   if (!isLocale(preferred)) return;
   res.locals.locale = preferred;
   res.locals.dir = textDirection(preferred);
-  res.locals.t = i18n.getFixedT(preferred);
+  res.locals.t = translatorFor(i18n, preferred);
 }
 
 const DATA_BUNDLE_COOKIE = 'data_bundle';
