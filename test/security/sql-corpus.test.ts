@@ -100,7 +100,7 @@ describe('SQL in every field, parameter and sort key', () => {
       const path = await pathFor(route, world.ctx);
       const stored = counts();
       // Every parameter carries SQL; the three payloads take turns over the parameters.
-      const query = new URLSearchParams(ALL_QUERY_NAMES.map((name, i) => [name, PAYLOADS[i % PAYLOADS.length]!])).toString();
+      const query = new URLSearchParams(ALL_QUERY_NAMES.map((name, i): [string, string] => [name, PAYLOADS[i % PAYLOADS.length]!])).toString();
       const res = await request(world.app).get(`${path}?${query}`).set('Cookie', creds.cookie);
 
       expect(res.status, route.key).toBeLessThan(500);
