@@ -18,7 +18,7 @@ import { buildUser } from './support/builders.ts';
 import type { Actor, StaffActor } from './support/security.ts';
 import { buildDinner as buildRsvpDinner } from './support/rsvp-builders.ts';
 import { buildAttendee, buildNote, noteLinkPath } from './support/notes-builders.ts';
-import { buildConfirmedRsvp, buildDinner as buildNotesDinner, buildJoinToken, buildResident, personalLink } from './support/rsvp-builders.ts';
+import { buildConfirmedRsvp, buildDinner as buildNotesDinner, buildJoinToken, buildResident, buildResidentList, personalLink } from './support/rsvp-builders.ts';
 import { buildHomeRoundLink } from './support/matching-builders.ts';
 
 /**
@@ -157,6 +157,17 @@ export const AUTHZ_MATRIX: Record<string, MatrixEntry> = {
   'POST /admin/residents/import': backOffice('organiser', 'staff', 'admin'),
   'POST /admin/residents/import/confirm': { expect: { anonymous: 'login', organiser: 'gone', staff: 'gone', admin: 'gone' }, body: () => ({ previewId: 'unknown' }) },
   'POST /admin/residents': { ...backOffice('organiser', 'staff', 'admin'), body: () => ({ name: 'Matrix Bewoner', email: `m-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', adults: '1', children: '0' }) },
+  'GET /admin/residents/lists/:listId': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ listId: buildResidentList(db).id }) },
+  'POST /admin/residents/lists/:listId': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ listId: buildResidentList(db).id }), body: () => ({ name: `Lijst ${Math.random().toString(36).slice(2)}` }) },
+  'POST /admin/residents/lists/:listId/members': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ listId: buildResidentList(db).id }), body: ({ db }) => ({ residentId: String(buildResident(db).id) }) },
+  'POST /admin/residents/lists/:listId/members/:residentId/remove': {
+    ...backOffice('organiser', 'staff', 'admin'),
+    params: ({ db }) => {
+      const resident = buildResident(db);
+      return { listId: buildResidentList(db, [resident.id]).id, residentId: resident.id };
+    },
+  },
+  'POST /admin/residents/lists/:listId/delete': { ...backOffice('organiser', 'staff', 'admin'), params: ({ db }) => ({ listId: buildResidentList(db).id }), body: () => ({ sure: 'on' }) },
   'GET /admin/residents/:id': { ...backOffice('organiser', 'staff', 'admin'), params: aResident },
   'POST /admin/residents/:id': { ...backOffice('organiser', 'staff', 'admin'), params: aResident, body: () => ({ name: 'Matrix Bewoner', email: `m-${Math.random().toString(36).slice(2)}@test.example`, locale: 'nl', adults: '1', children: '0' }) },
   'POST /admin/residents/:id/sensitive': { ...backOffice('organiser', 'staff', 'admin'), params: aResident, body: () => ({ consentDiet: 'on', diets: 'halal' }) },

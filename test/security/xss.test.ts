@@ -8,8 +8,8 @@ import { buildUser } from '../support/builders.ts';
 import { entryFor, expectedOutcome, formBody, inventory, makeMatrixWorld, type MatrixWorld } from '../support/matrix.ts';
 import { paramNames } from '../support/routes.ts';
 import { ACTORS, credentialsForUser, type Credentials } from '../support/security.ts';
-import { residents } from '../../src/features/residents/residents.schema.ts';
-import { buildDinner as buildRsvpDinner, personalLink } from '../support/rsvp-builders.ts';
+import { residentLists, residents } from '../../src/features/residents/residents.schema.ts';
+import { buildDinner as buildRsvpDinner, buildResidentList, personalLink } from '../support/rsvp-builders.ts';
 import { textPartProblems, XSS_PAYLOADS, xssProblems } from '../support/xss.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
@@ -129,6 +129,25 @@ const XSS_FIELDS: XssField[] = [
         responses: [invalid],
         stored: resident.name,
         mailTo: email,
+      };
+    },
+  },
+  {
+    field: 'residents: saved list name, renamed (the list page, the invitation form; the residents page in the sweep)',
+    async store(world, payload) {
+      const admin = await asAdmin(world);
+      const list = buildResidentList(world.db);
+      const dinner = world.db.select().from(dinners).get() ?? buildRsvpDinner(world.db);
+      // Names over 80 characters are refused with 422, which echoes the value: checked as a response.
+      const renamed = await post(world, `/admin/residents/lists/${list.id}`, admin, { name: payload });
+      const stored = world.db.select().from(residentLists).where(eq(residentLists.id, list.id)).get()!.name;
+      return {
+        pages: [
+          { path: `/admin/residents/lists/${list.id}`, cookie: admin.cookie },
+          { path: `/agenda/dinners/${dinner.id}/invite`, cookie: admin.cookie },
+        ],
+        responses: [renamed],
+        stored: renamed.status === 303 ? stored : undefined,
       };
     },
   },

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../src/db/client.ts';
-import { residents, type Resident } from '../../src/features/residents/residents.schema.ts';
+import { residentListMembers, residentLists, residents, type Resident } from '../../src/features/residents/residents.schema.ts';
 import { joinRequests, rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { issueRsvpLink } from '../../src/features/rsvp/rsvp.service.ts';
 import { hashToken, newToken } from '../../src/lib/tokens.ts';
@@ -70,4 +70,11 @@ export function buildJoinToken(db: Db, dinner: Dinner): string {
   const payload = { name: 'Nieuwe Buur', people: 1, languages: '', consentDiet: false, consentAccess: false, consentBackground: false, diets: [], dietOther: '', access: [], accessOther: '', background: '', backgroundText: '', locale: 'nl' };
   db.insert(joinRequests).values({ dinnerId: dinner.id, email: `join-${token.slice(0, 8).toLowerCase()}@test.example`, payload: JSON.stringify(payload), tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + 48 * 60 * 60_000), createdAt: now }).run();
   return token;
+}
+
+/** A saved list (audience) with the given residents as members. */
+export function buildResidentList(db: Db, memberIds: number[] = [], name = `Lijst ${crypto.randomUUID().slice(0, 8)}`) {
+  const list = db.insert(residentLists).values({ name, createdAt: new Date('2030-01-01T00:00:00Z') }).returning().get();
+  for (const residentId of memberIds) db.insert(residentListMembers).values({ listId: list.id, residentId }).run();
+  return list;
 }
