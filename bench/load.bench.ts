@@ -12,8 +12,8 @@
  *   node --import tsx bench/load.bench.ts      (npm run bench:load; BENCH_QUICK=1: 3 s runs;
  *                                               BENCH_PROFILE=<dir>: CPU profile of the app server)
  *
- * bench/rsvp.bench.ts and bench/scheduling.bench.ts build their data at top level (importing them
- * would run them), so the few lines of generation are repeated here, scaled up.
+ * Venues and personal links come from bench/support/world.ts, as in bench/scheduling.bench.ts and
+ * bench/rsvp.bench.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -30,7 +30,7 @@ import { residents, type NewResident } from '../src/features/residents/residents
 import { rsvpLinks, rsvps } from '../src/features/rsvp/rsvp.schema.ts';
 import { dinners } from '../src/features/scheduling/scheduling.schema.ts';
 import { createVenue } from '../src/features/scheduling/venues.service.ts';
-import { hashToken, newToken } from '../src/lib/tokens.ts';
+import { benchVenueInput, NEIGHBOURHOODS, personalLink } from './support/world.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = quick ? 3 : 20;
@@ -60,22 +60,7 @@ async function freePort(): Promise<number> {
 function prepareDatabase(file: string): { dinnerPageId: number; tokens: string[]; counts: { venues: number; dinners: number; residents: number } } {
   const db = openDatabase(file);
   const now = new Date();
-  const neighbourhoods = ['Oost', 'West', 'Lombok', 'Kanaleneiland', 'Overvecht', 'Zuilen', 'Hoograven', 'Tuindorp'];
-  const venues = Array.from({ length: VENUES }, (_, i) =>
-    createVenue(
-      db,
-      {
-        name: `Buurthuis ${i + 1}`, address: `Straat ${i + 1}`, postcode: '3511 AB', city: 'Utrecht', neighbourhood: neighbourhoods[i % neighbourhoods.length]!,
-        contactName: '', contactPhone: '', contactEmail: '', capacity: 30 + (i % 5) * 10, kitchen: i % 3 === 0 ? 'full' : 'warming',
-        stepFree: i % 2 === 0, accessibleToilet: i % 3 === 0, hearingLoop: i % 4 === 0, parking: i % 5 === 0, setupMinutes: 30, cleanupMinutes: 30, notes: '',
-        tables: Array.from({ length: 5 }, (_, t) => ({ id: null, label: `Tafel ${t + 1}`, seats: 6, accessible: t === 0 })),
-        openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opensAt: '10:00', closesAt: '23:00' })),
-        closures: [],
-      },
-      null,
-      now,
-    ),
-  );
+  const venues = Array.from({ length: VENUES }, (_, i) => createVenue(db, benchVenueInput(i), null, now));
 
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const tokens: string[] = [];
@@ -103,7 +88,7 @@ function prepareDatabase(file: string): { dinnerPageId: number; tokens: string[]
         const n = start + j;
         return {
           name: `Bewoner ${n}`, email: `bewoner${n}@bench.example`, locale: ['nl', 'en', 'tr', 'ar'][n % 4]!, street: `Straat ${n % 300}`, houseNumber: String(1 + (n % 150)),
-          postcode: '3511 AB', neighbourhood: neighbourhoods[n % neighbourhoods.length]!, adults: 1 + (n % 2), children: n % 3, languages: 'Nederlands', source: 'import',
+          postcode: '3511 AB', neighbourhood: NEIGHBOURHOODS[n % NEIGHBOURHOODS.length]!, adults: 1 + (n % 2), children: n % 3, languages: 'Nederlands', source: 'import',
           createdAt: now, updatedAt: now,
         };
       });
@@ -122,9 +107,9 @@ function prepareDatabase(file: string): { dinnerPageId: number; tokens: string[]
     for (let j = 0; j < LINKS; j += 1) {
       const residentIndex = j % residentIds.length;
       const target = targets[(residentIndex + Math.floor(j / residentIds.length)) % targets.length]!;
-      const token = newToken();
-      tokens.push(token);
-      links.push({ residentId: residentIds[residentIndex]!, dinnerId: target.id, tokenHash: hashToken(token), expiresAt: target.endsAt, createdAt: now });
+      const link = personalLink(residentIds[residentIndex]!, target, now);
+      tokens.push(link.token);
+      links.push(link.row);
       if (links.length === 1000) tx.insert(rsvpLinks).values(links.splice(0)).run();
     }
     if (links.length > 0) tx.insert(rsvpLinks).values(links).run();

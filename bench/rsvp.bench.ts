@@ -16,10 +16,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { openDatabase } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema.ts';
-import { residents } from '../src/features/residents/residents.schema.ts';
-import { rsvpLinks, rsvps } from '../src/features/rsvp/rsvp.schema.ts';
-import { dinners, venues } from '../src/features/scheduling/scheduling.schema.ts';
-import { hashToken, newToken } from '../src/lib/tokens.ts';
+import { rsvps } from '../src/features/rsvp/rsvp.schema.ts';
+import { prepareRsvpDatabase } from './support/world.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = quick ? 3 : 10;
@@ -35,31 +33,6 @@ async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
-}
-
-/** One published dinner with room for everyone, and `count` residents each with a personal link. */
-function prepareDatabase(file: string, count: number): { dinnerId: number; tokens: string[] } {
-  const db = openDatabase(file);
-  const now = new Date();
-  const startsAt = new Date(now.getTime() + 30 * 24 * 60 * 60_000);
-  const tokens: string[] = [];
-  const dinnerId = db.transaction((tx) => {
-    const venue = tx.insert(venues).values({ name: 'Buurthuis Bench', address: 'Benchstraat 1', postcode: '1234 AB', neighbourhood: 'Oost', capacity: 5000, createdAt: now, updatedAt: now }).returning().get();
-    const dinner = tx
-      .insert(dinners)
-      .values({ uid: `${crypto.randomUUID()}@bench`, venueId: venue.id, title: 'Benchmark-etentje', startsAt, endsAt: new Date(startsAt.getTime() + 3 * 3600_000), localDate: '2099-01-01', capacity: 5000, rsvpDeadline: new Date(startsAt.getTime() - 86_400_000), status: 'published', visibility: 'public', createdAt: now, updatedAt: now })
-      .returning()
-      .get();
-    for (let i = 0; i < count; i += 1) {
-      const resident = tx.insert(residents).values({ name: `Bewoner ${i}`, email: `bewoner${i}@bench.example`, locale: 'nl', createdAt: now, updatedAt: now }).returning({ id: residents.id }).get();
-      const token = newToken();
-      tx.insert(rsvpLinks).values({ residentId: resident.id, dinnerId: dinner.id, tokenHash: hashToken(token), expiresAt: dinner.endsAt, createdAt: now }).run();
-      tokens.push(token);
-    }
-    return dinner.id;
-  });
-  db.$client.close();
-  return { dinnerId, tokens };
 }
 
 async function startServer(file: string, port: number) {
@@ -104,7 +77,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-bench-'));
 const file = path.join(dir, 'bench.sqlite');
 const tokenCount = quick ? 20_000 : 60_000;
 console.log(`rsvp: preparing ${tokenCount} residents with personal links on a file database…`);
-const { dinnerId, tokens } = prepareDatabase(file, tokenCount);
+const { dinnerId, tokens } = prepareRsvpDatabase(file, tokenCount);
 const port = await freePort();
 const server = await startServer(file, port);
 const base = `http://127.0.0.1:${port}`;

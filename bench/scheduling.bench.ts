@@ -18,6 +18,7 @@ import { createDinners, planNewDinners, type SchedulingContext } from '../src/fe
 import { createVenue } from '../src/features/scheduling/venues.service.ts';
 import { createI18n } from '../src/i18n/i18n.ts';
 import { testConfig } from '../test/support/app.ts';
+import { benchVenueInput } from './support/world.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 5 : 60;
@@ -55,22 +56,9 @@ const context: SchedulingContext = { actorId: null, now: NOW, timeZone: ZONE, ba
 
 // ── The world: 50 venues, 5,000 dinners, planned through the services (every check applies) ──
 let started = performance.now();
-const neighbourhoods = ['Oost', 'West', 'Lombok', 'Kanaleneiland', 'Overvecht', 'Zuilen', 'Hoograven', 'Tuindorp'];
 const venueIds: number[] = [];
 for (let i = 0; i < VENUES; i++) {
-  const venue = createVenue(
-    db,
-    {
-      name: `Buurthuis ${i + 1}`, address: `Straat ${i + 1}`, postcode: '3511 AB', city: 'Utrecht', neighbourhood: neighbourhoods[i % neighbourhoods.length]!,
-      contactName: '', contactPhone: '', contactEmail: '', capacity: 30 + (i % 5) * 10, kitchen: i % 3 === 0 ? 'full' : 'warming',
-      stepFree: i % 2 === 0, accessibleToilet: i % 3 === 0, hearingLoop: i % 4 === 0, parking: i % 5 === 0, setupMinutes: 30, cleanupMinutes: 30, notes: '',
-      tables: Array.from({ length: 5 }, (_, t) => ({ id: null, label: `Tafel ${t + 1}`, seats: 6, accessible: t === 0 })),
-      openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opensAt: '10:00', closesAt: '23:00' })),
-      closures: [{ startsOn: '2031-07-20', endsOn: '2031-08-09', reason: 'Zomersluiting' }],
-    },
-    null,
-    NOW,
-  );
+  const venue = createVenue(db, benchVenueInput(i, [{ startsOn: '2031-07-20', endsOn: '2031-08-09', reason: 'Zomersluiting' }]), null, NOW);
   venueIds.push(venue.id);
 }
 for (const [i, venueId] of venueIds.entries()) {
