@@ -90,6 +90,8 @@ describe('GET /agenda/dinners/:id/call-list', () => {
     expect(answerPage.text).toContain(`value="${dinner.id}" selected`);
     expect(after.text).toContain('Fatma Yilmaz');
     expect(after.text).not.toContain('Piet Bel');
+    const views = db.select().from(auditEvents).where(eq(auditEvents.action, 'attendees.viewed')).all().filter((e) => e.details?.includes('call-list'));
+    expect(views).toHaveLength(2);
   });
 });
 

@@ -59,8 +59,10 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
     res.redirect(303, result.withoutEmail > 0 ? `/agenda/dinners/${id}/call-list` : `/agenda/dinners/${id}/guests`);
   });
 
+  // Names with phone numbers: audited like the guest lists below (test plan H5).
   router.get('/agenda/dinners/:id/call-list', organiser, (req, res) => {
     const id = dinnerId(req.params.id);
+    recordAttendeeListView(db, res.locals.user!.id, id, 'call-list', now());
     res.render('rsvp/admin-call-list', { view: { dinner: findDinnerForRsvp(db, id)! }, toCall: listInviteesToCall(db, id) });
   });
 
