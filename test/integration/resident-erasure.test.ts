@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { deleteResident } from '../../src/features/residents/privacy.service.ts';
+import { deleteResident, prepareDataBundle } from '../../src/features/residents/privacy.service.ts';
 import { answerRsvp } from '../../src/features/rsvp/rsvp.service.ts';
 import { makeTestApp } from '../support/app.ts';
 import { buildDinner, buildResident } from '../support/rsvp-builders.ts';
@@ -24,6 +24,8 @@ describe('deleteResident on a file database (TEST-PLAN H2)', () => {
     const dinner = buildDinner(db);
     const resident = buildResident(db, { name: 'Zyxwvut Qqqqersonnaam', email: 'zyxwvut.unique@erase.example' });
     answerRsvp(db, mailer, settings, dinner.id, resident.id, { answer: 'yes', people: 2, key: null }, { source: 'invitation', actorUserId: null }, clock.now());
+    // A "my data" file waiting to be fetched holds the name and address too (H1).
+    prepareDataBundle(db, resident.id, clock.now());
 
     deleteResident(db, mailer, settings, resident.id, null, clock.now());
     db.$client.pragma('wal_checkpoint(TRUNCATE)');
