@@ -270,12 +270,7 @@ export function promoteWaiting(tx: DbOrTx, mailer: Mailer, settings: RsvpSetting
   // knownTaken: the caller already counted the confirmed people in this transaction.
   let free = dinner.capacity - (knownTaken ?? confirmedPeople(tx, dinner.id));
   if (free <= 0) return [];
-  const waiting = tx
-    .select({ id: rsvps.id, residentId: rsvps.residentId, people: rsvps.people })
-    .from(rsvps)
-    .where(and(eq(rsvps.dinnerId, dinner.id), eq(rsvps.status, 'waiting')))
-    .orderBy(asc(rsvps.waitSeq))
-    .all();
+  const waiting = waitingListQuery(tx).all({ dinnerId: dinner.id });
   const promoted: number[] = [];
   for (const row of waiting) {
     if (free <= 0) break;
@@ -291,6 +286,15 @@ export function promoteWaiting(tx: DbOrTx, mailer: Mailer, settings: RsvpSetting
   }
   return promoted;
 }
+
+const waitingListQuery = preparedQuery((db) =>
+  db
+    .select({ id: rsvps.id, residentId: rsvps.residentId, people: rsvps.people })
+    .from(rsvps)
+    .where(and(eq(rsvps.dinnerId, sql.placeholder('dinnerId')), eq(rsvps.status, 'waiting')))
+    .orderBy(asc(rsvps.waitSeq))
+    .prepare(),
+);
 
 function markLastDinner(tx: DbOrTx, residentId: number, startsAt: Date): void {
   markLastDinnerQuery(tx).run({ residentId, startsAt: startsAt.getTime() });
