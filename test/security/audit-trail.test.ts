@@ -51,15 +51,15 @@ describe('audit trail', () => {
     return world.db.select().from(auditEvents).where(gt(auditEvents.id, before)).all();
   }
 
-  it('records one event per view of the guest list, door list, check-in page and each printed sheet, with actor, time and dinner', async () => {
-    const lists = ['guests', 'door-list', 'check-in', 'plan/print', 'plan/place-cards', 'plan/kitchen'];
+  it('records one event per view of the guest list, door list, call list, check-in page and each printed sheet, with actor, time and dinner', async () => {
+    const lists = ['guests', 'door-list', 'call-list', 'check-in', 'plan/print', 'plan/place-cards', 'plan/kitchen'];
 
     const events = await auditedBy(async () => {
       for (const list of lists) expect((await request(world.app).get(`/agenda/dinners/${dinnerId}/${list}`).set('Cookie', as.organiser.cookie)).status).toBe(200);
     });
 
     expect(events.map((event) => [event.action, event.actorUserId, event.objectType, event.objectId, JSON.parse(event.details!).list])).toEqual(
-      ['guests', 'door-list', 'check-in', 'plan-print', 'plan-place-cards', 'plan-kitchen'].map((list) => ['attendees.viewed', organiser.id, 'dinner', String(dinnerId), list]),
+      ['guests', 'door-list', 'call-list', 'check-in', 'plan-print', 'plan-place-cards', 'plan-kitchen'].map((list) => ['attendees.viewed', organiser.id, 'dinner', String(dinnerId), list]),
     );
     expect(events.every((event) => event.at.getTime() === world.clock.now().getTime())).toBe(true);
   });
