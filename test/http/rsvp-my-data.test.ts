@@ -34,6 +34,15 @@ describe('POST /r/:token/data/download and the one-time file', () => {
   const auditCount = (residentId: number, action: string) =>
     world.db.select().from(auditEvents).where(and(eq(auditEvents.action, action), eq(auditEvents.objectId, String(residentId)))).all().length;
 
+  it('shows the notes recorded under the resident\'s name on their data page', async () => {
+    const { browser, link } = await residentWithData();
+
+    const page = await browser.get(`${link}/data`);
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Een moestuin op het dak');
+  });
+
   it('prepares the file, sends this browser to the download page with a path-bound cookie, and stores only its hash', async () => {
     const { resident, browser, link } = await residentWithData();
 
