@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, type User } from '../../src/db/schema.ts';
 import { createOutboxWorker } from '../../src/features/mail/outbox-worker.ts';
 import { makeTestApp, type TestApp } from '../support/app.ts';
-import { buildUser } from '../support/builders.ts';
+import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildDinnerWithGuests } from '../support/matching-builders.ts';
 import { formBody } from '../support/matrix.ts';
 import { buildNote } from '../support/notes-builders.ts';
@@ -94,6 +94,24 @@ describe('audit trail', () => {
     });
 
     expect(events.map((event) => [event.action, event.actorUserId, event.objectId])).toEqual([['residents.data_downloaded', staff.id, String(resident.id)]]);
+  });
+
+  it('records one event for the resident\'s own download of their data, and none for a second try of the used file', async () => {
+    const resident = buildResident(world.db);
+    const link = personalLink(world.db, resident.id, buildDinnerWithGuests(world.db).dinner, world.clock.now());
+    const browser = browserAgent(world.app);
+    await browser.get(`${link}/data`);
+
+    const events = await auditedBy(async () => {
+      expect((await browser.post(`${link}/data/download`)).status).toBe(303);
+      expect((await browser.post(`${link}/data/download/file`)).status).toBe(200);
+      expect((await browser.post(`${link}/data/download/file`)).status).toBe(410);
+    });
+
+    expect(events.map((event) => [event.action, event.actorUserId, event.objectId])).toEqual([
+      ['residents.data_requested', null, String(resident.id)],
+      ['residents.data_downloaded', null, String(resident.id)],
+    ]);
   });
 
   it('records one event for a role change, naming the account', async () => {
