@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../../db/client.ts';
 import type { OutboxRow } from '../../db/schema.ts';
-import { claimDueMessages, clearOldMailBodies, markFailed, markRetry, markSent, type MailAttachment } from './outbox.service.ts';
+import { claimDueMessages, clearOldMailBodies, markFailed, markRetry, markSent, withoutLinkTokens, type MailAttachment } from './outbox.service.ts';
 
 /** Minutes to wait after attempt N fails (then the last value repeats) before trying again. */
 const BACKOFF_MINUTES = [0.5, 2, 10, 30, 60, 120, 240];
@@ -69,6 +69,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   async function deliver(row: OutboxRow): Promise<void> {
     if (!options.transport) {
+      // Without SMTP the mailbox page is the delivery (development, demo): its links must work.
       markSent(options.db, row.id, options.now());
       return;
     }
@@ -96,7 +97,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     // Outside the try: a failure to record the delivery must not be taken for an SMTP failure
     // (that would queue a delivered message again). The lease runs out and at most one resend
     // follows, with the same Message-ID.
-    markSent(options.db, row.id, options.now());
+    markSent(options.db, row.id, options.now(), withoutLinkTokens(row));
   }
 
   /**
