@@ -25,7 +25,7 @@ const residentLinked = routes.filter((route) => /^\/(r|ideas\/t)\/:token(\/|$)/.
 
 type Child = 'rsvp' | 'table' | 'note' | 'listMember';
 /** Where a child id travels: a path parameter, a form field or a query parameter, with the rest of the form. */
-type ChildCase = { at: 'param' | 'field' | 'query'; name: string; child: Child; rest?: (own: Own) => Record<string, string> };
+type ChildCase = { at: 'param' | 'field' | 'query'; name: string; child: Child; rest?: (own: Own) => Record<string, string>; accept?: 'application/json' };
 type Own = { rsvpId: number; otherRsvpId: number; tableId: number };
 
 /**
@@ -72,7 +72,11 @@ const CHILD_IDS: Record<string, ChildCase[]> = {
     { at: 'query', name: 'tableId', child: 'table' },
     { at: 'query', name: 'saved', child: 'note' },
   ],
-  'POST /notes/dinners/:dinnerId': [{ at: 'field', name: 'tableId', child: 'table', rest: () => ({ kind: 'idea', body: 'Een idee over de verkeerde tafel' }) }],
+  'POST /notes/dinners/:dinnerId': [
+    { at: 'field', name: 'tableId', child: 'table', rest: () => ({ kind: 'idea', body: 'Een idee over de verkeerde tafel' }) },
+    // The capture page's background submit asks for JSON.
+    { at: 'field', name: 'tableId', child: 'table', rest: () => ({ kind: 'idea', body: 'Een idee over de verkeerde tafel' }), accept: 'application/json' },
+  ],
   'POST /notes/dinners/:dinnerId/report': [],
   'GET /dinners/:id': [],
   'GET /dinners/:id/calendar.ics': [],
@@ -134,8 +138,8 @@ describe('cross-dinner and cross-resident ids (IDOR sweep)', () => {
     return request(world.app).post(path).set('Cookie', creds.cookie).type('form').send(formBody({ _csrf: creds.csrf, ...fields }));
   }
 
-  function send(route: RouteInfo, path: string, creds: Credentials, fields: Record<string, string | string[]>) {
-    return route.method === 'GET' ? request(world.app).get(path).set('Cookie', creds.cookie) : post(path, creds, fields);
+  function send(route: RouteInfo, path: string, creds: Credentials, fields: Record<string, string | string[]>, accept = 'text/html') {
+    return route.method === 'GET' ? request(world.app).get(path).set('Cookie', creds.cookie).set('Accept', accept) : post(path, creds, fields).set('Accept', accept);
   }
 
   function otherId(child: Child): number {
@@ -162,13 +166,13 @@ describe('cross-dinner and cross-resident ids (IDOR sweep)', () => {
 
   for (const route of dinnerScoped) {
     for (const child of CHILD_IDS[route.key] ?? []) {
-      it(`${route.key} with a ${child.child} id of another ${child.child === 'listMember' ? 'list' : 'dinner'} in ${child.at} "${child.name}" answers as for an unknown id and changes nothing`, async () => {
+      it(`${route.key} with a ${child.child} id of another ${child.child === 'listMember' ? 'list' : 'dinner'} in ${child.at} "${child.name}"${child.accept ? ' (JSON)' : ''} answers as for an unknown id and changes nothing`, async () => {
         const own: Own = { rsvpId: d1.rsvpIds[0]!, otherRsvpId: d1.rsvpIds[1]!, tableId: d1.tableId };
         const attempt = (id: number) => {
           const params: Record<string, number> = { id: d1.id, dinnerId: d1.id, listId: lists.l1 };
           if (child.at === 'param') params[child.name] = id;
           const path = fillPath(route.path, params) + (child.at === 'query' ? `?${child.name}=${id}` : '');
-          return send(route, path, organiser, { ...(child.rest?.(own) ?? {}), ...(child.at === 'field' ? { [child.name]: String(id) } : {}) });
+          return send(route, path, organiser, { ...(child.rest?.(own) ?? {}), ...(child.at === 'field' ? { [child.name]: String(id) } : {}) }, child.accept);
         };
         const before = parents(child.child);
 
@@ -176,6 +180,7 @@ describe('cross-dinner and cross-resident ids (IDOR sweep)', () => {
         const foreign = await attempt(otherId(child.child));
 
         expect(foreign.status, 'the same answer as for an id that does not exist').toBe(unknown.status);
+        if (child.accept) expect(foreign.body, 'the same JSON as for an id that does not exist').toEqual(unknown.body);
         if (child.at === 'param') expect(foreign.status).toBe(404);
         expect(foreign.status).toBeLessThan(500);
         expectNothingOfD2(foreign.text, route.key);
