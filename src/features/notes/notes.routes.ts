@@ -7,6 +7,7 @@ import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { looksLikeToken } from '../../lib/tokens.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { linkGuessLimiter } from '../rsvp/link-limiter.ts';
+import { deadLink } from '../rsvp/rsvp.routes.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import {
   BulkStatusForm,
@@ -386,7 +387,7 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
 
   function renderResidentForm(req: Request, res: Response, token: string, status: number, values: Record<string, string>, errors: FieldErrors) {
     const context = looksLikeToken(token) ? findNoteLink(db, token, now()) : undefined;
-    if (!context) throw new AppError(410, 'link_expired', 'errors.linkExpired');
+    if (!context) return deadLink(db, req, res, now());
     // Without a chosen language (cookie), a personal page speaks the resident's own language.
     if (!isLocale(req.cookies?.[LANGUAGE_COOKIE]) && isLocale(context.residentLocale)) {
       res.locals.locale = context.residentLocale;
@@ -412,7 +413,7 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
 
   router.post('/ideas/t/:token', residentPage, (req, res) => {
     const token = String(req.params.token);
-    if (!looksLikeToken(token) || !findNoteLink(db, token, now())) throw new AppError(410, 'link_expired', 'errors.linkExpired');
+    if (!looksLikeToken(token) || !findNoteLink(db, token, now())) return deadLink(db, req, res, now());
     const form = parseForm(ResidentNoteForm, req.body);
     const result = form.ok ? withFieldErrors(() => createResidentNote(db, token, form.data, now())) : form;
     if (!result.ok) {
@@ -425,7 +426,7 @@ export function notesRouter({ db, config, now, mailer, i18n }: AppDeps): Router 
 
   router.post('/ideas/t/:token/updates', residentPage, (req, res) => {
     const token = String(req.params.token);
-    if (!looksLikeToken(token)) throw new AppError(410, 'link_expired', 'errors.linkExpired');
+    if (!looksLikeToken(token)) return deadLink(db, req, res, now());
     const wanted = req.body?.wanted === 'yes';
     changeHearBack(db, token, wanted, now());
     setFlash(res, { kind: 'success', key: wanted ? 'ideas:updates.on' : 'ideas:updates.off' });
