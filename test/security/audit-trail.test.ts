@@ -1,4 +1,4 @@
-import { gt, max } from 'drizzle-orm';
+import { eq, gt, max } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,15 @@ describe('audit trail', () => {
       ['auth.forbidden', staff.id, 'route', 'GET /admin/users'],
       ['auth.forbidden', staff.id, 'route', 'POST /notes/export'],
     ]);
+  });
+
+  it('keeps audit events as written: UPDATE and DELETE on audit_events are aborted by the database', () => {
+    const first = world.db.select().from(auditEvents).orderBy(auditEvents.id).get()!;
+    const client = world.db.$client;
+
+    expect(() => client.prepare('UPDATE audit_events SET actor_user_id = NULL WHERE id = ?').run(first.id)).toThrow(/append-only/);
+    expect(() => client.prepare('DELETE FROM audit_events WHERE id = ?').run(first.id)).toThrow(/append-only/);
+    expect(world.db.select().from(auditEvents).where(eq(auditEvents.id, first.id)).get()).toEqual(first);
   });
 
   it('refuses the very next organiser page and form (403) once an admin has removed the organiser role, and records both refusals', async () => {
