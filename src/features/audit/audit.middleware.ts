@@ -12,7 +12,8 @@ export function auditRefusals({ db, now }: Pick<AppDeps, 'db' | 'now'>): ErrorRe
   return (err: unknown, req, res, next) => {
     const user = res.locals.user;
     if (user && err instanceof AppError && err.status === 403 && err.code === 'forbidden') {
-      recordAudit(db, { actorUserId: user.id, action: 'auth.forbidden', objectType: 'route', objectId: `${req.method} ${req.path}` }, now());
+      // The path is the visitor's to choose: keep the audit row short.
+      recordAudit(db, { actorUserId: user.id, action: 'auth.forbidden', objectType: 'route', objectId: `${req.method} ${req.path}`.slice(0, 200) }, now());
     }
     next(err);
   };
