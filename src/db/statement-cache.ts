@@ -29,9 +29,9 @@ export function cacheStatements(sqlite: Database.Database, size = 500): void {
 }
 
 /**
- * A statement of its own, for a cursor (iterate) that is read over time: a cached statement could
- * be handed to another query before the cursor starts, and one statement cannot run two queries.
+ * A statement of its own, outside the cache, for a caller that changes how it returns rows (pluck,
+ * raw): a cached statement is shared, and drizzle resets only the raw mode it uses itself.
  */
-export function prepareForCursor(sqlite: Database.Database, source: string): Database.Statement {
+export function prepareUncached(sqlite: Database.Database, source: string): Database.Statement {
   return (uncachedPrepare.get(sqlite) ?? sqlite.prepare.bind(sqlite))(source);
 }
