@@ -7,33 +7,20 @@
  *
  *   node --import tsx bench/link-request.bench.ts      (BENCH_QUICK=1: fewer requests)
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/db/client.ts';
 import { residents } from '../src/features/residents/residents.schema.ts';
 import { rsvps } from '../src/features/rsvp/rsvp.schema.ts';
 import { dinners, venues } from '../src/features/scheduling/scheduling.schema.ts';
+import { freePort, startAppServer, stopProcess } from './support/app-process.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 // Each known address is asked for once: a fourth request within the hour would be refused by the mail limit.
 const perKind = quick ? 60 : 150;
 const warmUp = 20;
-const root = path.resolve(import.meta.dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Two coming dinners and `count` residents invited to both (the link mail lists every coming dinner). */
 function prepareDatabase(file: string, count: number): string[] {
@@ -61,21 +48,6 @@ function prepareDatabase(file: string, count: number): string[] {
   return emails;
 }
 
-async function startServer(file: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server.ts')], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATABASE_PATH: file, BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SMTP_URL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listens')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -84,7 +56,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-bench-'));
 const file = path.join(dir, 'bench.sqlite');
 const known = prepareDatabase(file, perKind + warmUp);
 const port = await freePort();
-const server = await startServer(file, port);
+const server = await startAppServer(file, port);
 const base = `http://127.0.0.1:${port}`;
 
 try {
@@ -141,7 +113,6 @@ try {
   console.log(`link mails queued: ${queued} (expected ${perKind + warmUp})   ${queued === perKind + warmUp ? 'PASS' : 'FAIL'}`);
   console.log(`machine load (1 min): ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await stopProcess(server);
   fs.rmSync(dir, { recursive: true, force: true });
 }

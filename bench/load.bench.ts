@@ -15,10 +15,9 @@
  * Venues and personal links come from bench/support/world.ts, as in bench/scheduling.bench.ts and
  * bench/rsvp.bench.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +29,7 @@ import { residents, type NewResident } from '../src/features/residents/residents
 import { rsvpLinks, rsvps } from '../src/features/rsvp/rsvp.schema.ts';
 import { dinners } from '../src/features/scheduling/scheduling.schema.ts';
 import { createVenue } from '../src/features/scheduling/venues.service.ts';
+import { cpuSeconds, freePort, startAppServer, startProcess, stopProcess } from './support/app-process.ts';
 import { benchVenueInput, NEIGHBOURHOODS, personalLink } from './support/world.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -42,19 +42,7 @@ const RESIDENTS = 20_000;
 const LINKS = quick ? 20_000 : 60_000;
 /** Upcoming public dinners the links point at (so answers spread; each resident answers each at most once). */
 const ANSWERED_DINNERS = 200;
-const root = path.resolve(import.meta.dirname, '..');
 const DAY = 86_400_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The demo neighbourhood scaled up; venues through the service, the bulk through drizzle in one transaction. */
 function prepareDatabase(file: string): { dinnerPageId: number; tokens: string[]; counts: { venues: number; dinners: number; residents: number } } {
@@ -125,44 +113,6 @@ function prepareDatabase(file: string): { dinnerPageId: number; tokens: string[]
   return { dinnerPageId, tokens, counts };
 }
 
-/** Starts a child process and waits until GET /healthz answers 200. */
-async function startProcess(script: string, env: NodeJS.ProcessEnv, base: string): Promise<ChildProcess> {
-  // BENCH_PROFILE=<dir> writes a CPU profile of the app server there (node --cpu-prof), as in rsvp.bench.ts.
-  const profile = process.env.BENCH_PROFILE && script === 'src/server.ts' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`${script} exited with ${exited}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).status === 200) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${script} did not answer /healthz within 60 s`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** CPU seconds a process has used so far (Linux /proc; null elsewhere): independent of how busy the machine is. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-  } catch {
-    return null;
-  }
-}
-
 type Run = { rate: number; p50: number; p99: number; total: number; errors: number; statuses: Map<number, number>; cpuMs: number | null };
 
 /** One autocannon run; with `server`, also the server's CPU time per answered request. */
@@ -196,7 +146,7 @@ try {
 
   const appPort = await freePort();
   const appBase = `http://127.0.0.1:${appPort}`;
-  app = await startProcess('src/server.ts', { NODE_ENV: 'production', PORT: String(appPort), DATABASE_PATH: file, BASE_URL: appBase, SESSION_SECRET: crypto.randomBytes(36).toString('base64url'), SMTP_URL: '' }, appBase);
+  app = await startAppServer(file, appPort);
   const ceilingPort = await freePort();
   const ceilingBase = `http://127.0.0.1:${ceilingPort}`;
   ceiling = await startProcess('bench/support/ceiling-server.ts', { PORT: String(ceilingPort), DATABASE_PATH: file }, ceilingBase);
