@@ -3,7 +3,7 @@ import type { i18n as I18nInstance } from 'i18next';
 import type { AppDeps } from '../../app.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import { isLocale, LOCALES, textDirection, translatorFor, type Locale } from '../../i18n/i18n.ts';
-import { writeTransaction, type Db } from '../../db/client.ts';
+import { writeTransaction, type Db, type Tx } from '../../db/client.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -18,7 +18,6 @@ import { linkGuessLimiter } from './link-limiter.ts';
 import { AnswerForm, JoinForm, NewLinkForm } from './rsvp.forms.ts';
 import { confirmJoinRequest, findJoinRequest, requestToJoin, sendFreshLinks } from './join.service.ts';
 import {
-  answerRsvp,
   answerWindow,
   findDinnerForRsvp,
   findLinkScope,
@@ -118,10 +117,16 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     });
   }
 
-  /** After a cancellation the page's own link is revoked with the others (E8), so the browser moves on to a fresh one. */
-  function answered(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, result: AnswerResult): void {
+  /**
+   * Records the answer and, after a cancellation, the fresh link the browser moves on to: the page's
+   * own link was revoked with the others (E8). Both in the one transaction, so neither goes alone.
+   */
+  function answer(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, record: (tx: Tx) => AnswerResult): void {
+    const { result, token } = writeTransaction(db, (tx) => {
+      const result = record(tx);
+      return { result, token: result.outcome === 'cancelled' ? issueRsvpLink(tx, ctx.resident.id, ctx.dinner, now()) : ctx.token };
+    });
     setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
-    const token = result.outcome === 'cancelled' ? issueRsvpLink(db, ctx.resident.id, ctx.dinner, now()) : ctx.token;
     res.redirect(303, `/r/${token}`);
   }
 
@@ -134,27 +139,25 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   router.post('/r/:token', (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
-    const answer = parseForm(AnswerForm, req.body);
+    const given = parseForm(AnswerForm, req.body);
     const sensitive = parseForm(SensitiveForm, req.body);
-    if (!answer.ok || !sensitive.ok) {
-      renderAnswerPage(res, ctx, 422, formValues(req.body), { ...(answer.ok ? {} : answer.errors), ...(sensitive.ok ? {} : sensitive.errors) });
+    if (!given.ok || !sensitive.ok) {
+      renderAnswerPage(res, ctx, 422, formValues(req.body), { ...(given.ok ? {} : given.errors), ...(sensitive.ok ? {} : sensitive.errors) });
       return;
     }
     const window = answerWindow(ctx.dinner, now());
     if (window !== 'open') throw new AppError(409, 'answers_closed', window === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
     // One IMMEDIATE transaction for both: an answer that fails leaves no half-saved sensitive data.
-    const result = writeTransaction(db, (tx) => {
+    answer(res, ctx, (tx) => {
       saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now());
-      return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, answer.data, { source: 'invitation', actorUserId: null }, now(), 0);
+      return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, given.data, { source: 'invitation', actorUserId: null }, now(), 0);
     });
-    answered(res, ctx, result);
   });
 
   router.post('/r/:token/cancel', (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
-    const result = answerRsvp(db, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now());
-    answered(res, ctx, result);
+    answer(res, ctx, (tx) => recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now(), 0));
   });
 
   router.get('/r/:token/data', (req, res) => {
