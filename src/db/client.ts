@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import { paths } from '../paths.ts';
-import { cacheStatements } from './statement-cache.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 /** Opens (and creates) the database, sets the pragmas every connection needs, and applies migrations. */
 export function openDatabase(file: string) {
@@ -17,8 +17,12 @@ export function openDatabase(file: string) {
     // NORMAL in WAL mode loses no acknowledged commit on a process crash (test plan B1).
     sqlite.pragma('synchronous = NORMAL');
   }
-  cacheStatements(sqlite);
-  const db = drizzle({ client: sqlite, casing: 'snake_case' });
+  // Deleted and overwritten rows are zeroed, not left in free pages: erased residents, purged
+  // sensitive data and the link tokens cut from delivered mails must not survive in the file.
+  sqlite.pragma('secure_delete = ON');
+  const db = drizzle({ client: withStatementCache(sqlite), casing: 'snake_case' });
+  // Code that uses the connection itself gets the plain one, with statements of its own.
+  Object.defineProperty(db, '$client', { value: sqlite });
   migrate(db, { migrationsFolder: paths.migrations });
   return db;
 }

@@ -1,37 +1,33 @@
 import type Database from 'better-sqlite3';
 
-const uncachedPrepare = new WeakMap<Database.Database, (source: string) => Database.Statement>();
-
 /**
- * Keeps compiled statements per SQL text, so a query the app runs on every request is compiled by
- * SQLite once rather than each time drizzle asks for it (drizzle prepares on every call). On the
- * answer path this was the largest single cost (bench/rsvp). Bounded, least recently used first out:
- * queries with IN lists produce many distinct texts.
+ * The connection as drizzle should see it: the same database, but `prepare` keeps compiled
+ * statements per SQL text, so a query the app runs on every request is compiled by SQLite once
+ * rather than each time drizzle asks for it (drizzle prepares on every call; on the answer path
+ * that was the largest single cost, bench/rsvp). Bounded, least recently used first out: queries
+ * with IN lists produce many distinct texts. Only drizzle gets this view: its statements are
+ * switched to array rows (raw) or not, which is reset on every reuse, and nothing else about them
+ * changes. Code that uses the connection directly ($client) prepares its own statements.
  */
-export function cacheStatements(sqlite: Database.Database, size = 500): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  uncachedPrepare.set(sqlite, prepare);
+export function withStatementCache(sqlite: Database.Database, size = 500): Database.Database {
   const cache = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
+  const prepare = (source: string): Database.Statement => {
     const cached = cache.get(source);
-    if (cached && !cached.busy) {
+    if (cached) {
       cache.delete(source);
       cache.set(source, cached);
-      // drizzle switches statements to array rows (raw) when it maps columns itself; start clean.
       return cached.reader ? cached.raw(false) : cached;
     }
-    const statement = prepare(source);
-    if (cached) return statement;
+    const statement = sqlite.prepare(source);
     cache.set(source, statement);
     if (cache.size > size) cache.delete(cache.keys().next().value!);
     return statement;
-  }) as typeof sqlite.prepare;
-}
-
-/**
- * A statement of its own, outside the cache, for a caller that changes how it returns rows (pluck,
- * raw): a cached statement is shared, and drizzle resets only the raw mode it uses itself.
- */
-export function prepareUncached(sqlite: Database.Database, source: string): Database.Statement {
-  return (uncachedPrepare.get(sqlite) ?? sqlite.prepare.bind(sqlite))(source);
+  };
+  return new Proxy(sqlite, {
+    get(target, property) {
+      if (property === 'prepare') return prepare;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { writeTransaction, type Db, type DbOrTx } from '../../db/client.ts';
 import { userRoles, userTokens, users, type Role, type User } from '../../db/schema.ts';
 import { AppError, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -28,7 +28,7 @@ export function createUser(tx: DbOrTx, input: NewUser, now: Date): User {
  * through `npm run user:create`) and records it; actorId is null when no account acted.
  */
 export function createAccount(db: Db, input: NewUser, actorId: number | null, now: Date): User {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const user = createUser(tx, input, now);
     recordAudit(tx, { actorUserId: actorId, action: 'accounts.created', objectType: 'user', objectId: user.id, details: { roles: input.roles } }, now);
     return user;
@@ -37,7 +37,7 @@ export function createAccount(db: Db, input: NewUser, actorId: number | null, no
 
 /** Creates an account without a password and mails a link to choose one (valid 7 days). */
 export function inviteUser(db: Db, mailer: Mailer, input: NewUser, actorId: number, baseUrl: string, now: Date): User {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const user = createUser(tx, input, now);
     sendInvitation(tx, mailer, user, actorId, baseUrl, now);
     return user;
@@ -62,7 +62,7 @@ function sendInvitation(tx: DbOrTx, mailer: Mailer, user: User, actorId: number,
 
 /** Sends a fresh invitation to an account that has not chosen a password yet. */
 export function resendInvitation(db: Db, mailer: Mailer, userId: number, actorId: number, baseUrl: string, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const user = tx.select().from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     if (user.passwordHash) throw conflict('already_active', 'accounts:errors.alreadyActive');
@@ -92,7 +92,7 @@ export function findUserSummary(db: Db, id: number): UserSummary | undefined {
  * so an installation never locks itself out.
  */
 export function updateRoles(db: Db, userId: number, roles: Role[], actorId: number, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const user = tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     if (userId === actorId && !roles.includes('admin')) throw new AppError(409, 'own_admin_role', 'accounts:errors.ownAdminRole');
@@ -108,7 +108,7 @@ export function updateRoles(db: Db, userId: number, roles: Role[], actorId: numb
  * (enabling it again must not revive them); its history stays. Nobody can disable themselves.
  */
 export function setDisabled(db: Db, userId: number, disabled: boolean, actorId: number, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const user = tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
     if (!user) throw notFound();
     if (userId === actorId) throw new AppError(409, 'disable_self', 'accounts:errors.disableSelf');

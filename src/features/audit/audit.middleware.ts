@@ -18,8 +18,3 @@ export function auditRefusals({ db, now }: Pick<AppDeps, 'db' | 'now'>): ErrorRe
     next(err);
   };
 }
-
-/** Records that a staff member or organiser opened a list of a dinner's guests (test plan H5). */
-export function recordAttendeeListView(db: AppDeps['db'], actorUserId: number, dinnerId: number, list: string, now: Date): void {
-  recordAudit(db, { actorUserId, action: 'attendees.viewed', objectType: 'dinner', objectId: dinnerId, details: { list } }, now);
-}

@@ -34,3 +34,8 @@ export function listAuditEvents(db: Db, page: number, pageSize: number) {
     .all();
   return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize };
 }
+
+/** Records that a staff member or organiser opened a list of a dinner's guests (test plan H5). */
+export function recordAttendeeListView(db: DbOrTx, actorUserId: number, dinnerId: number, list: string, now: Date): void {
+  recordAudit(db, { actorUserId, action: 'attendees.viewed', objectType: 'dinner', objectId: dinnerId, details: { list } }, now);
+}

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { writeTransaction, type Db, type DbOrTx } from '../../db/client.ts';
 import { userTokens, users, type TokenPurpose, type User } from '../../db/schema.ts';
 import { gone } from '../../lib/errors.ts';
 import { hashToken, looksLikeToken, newToken } from '../../lib/tokens.ts';
@@ -26,7 +26,7 @@ export async function authenticate(db: Db, email: string, password: string): Pro
 
 /** Starts a fresh session (a new id on every sign-in, against session fixation) and records it. */
 export function signIn(db: Db, userId: number, now: Date): string {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     recordAudit(tx, { actorUserId: userId, action: 'auth.sign_in', objectType: 'user', objectId: userId }, now);
     return createSession(tx, userId, now);
   });
@@ -56,7 +56,7 @@ export function issueUserToken(tx: DbOrTx, userId: number, purpose: TokenPurpose
  * The caller answers the same either way.
  */
 export function requestPasswordReset(db: Db, mailer: Mailer, email: string, baseUrl: string, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const user = tx.select().from(users).where(eq(users.email, email)).get();
     if (!user || user.disabledAt) return;
     const token = issueUserToken(tx, user.id, 'password_reset', now);
@@ -106,7 +106,7 @@ export function setPasswordWithToken(
   now: Date,
   name?: string,
 ): User {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const user = findUserByToken(tx, rawToken, purpose, now);
     if (!user) throw gone();
     tx.update(users)

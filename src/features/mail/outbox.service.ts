@@ -112,7 +112,7 @@ export function markSent(db: Db, id: number, now: Date, keptCopy?: KeptCopy): vo
   else markSentQuery(db).run({ id, sentAt: now.getTime() });
 }
 
-// Values in an update's set go in stored form (ms for instants): drizzle takes no placeholders there.
+// drizzle's types take no placeholder in an update's set: these go in wrapped, in stored form (ms for instants).
 const sentColumns = { status: 'sent', sentAt: sql`${sql.placeholder('sentAt')}`, lockedUntil: null, lastError: null } as const;
 const markSentQuery = preparedQuery((db) =>
   db
@@ -163,10 +163,13 @@ export function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string
 
 /** Gives up on a message (permanent SMTP refusal or too many attempts) and records it in the audit log. */
 export function markFailed(db: Db, id: number, error: string, now: Date, attempt?: number): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
+    const message = tx.select({ html: outbox.html, text: outbox.text, attachments: outbox.attachments }).from(outbox).where(eq(outbox.id, id)).get();
+    if (!message) return;
+    // A mail that will never go out keeps no working link either.
     const changed = tx
       .update(outbox)
-      .set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 1000) })
+      .set({ status: 'failed', lockedUntil: null, lastError: error.slice(0, 1000), ...withoutLinkTokens(message) })
       .where(ownClaim(id, attempt))
       .run();
     if (changed.changes === 0) return;

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app.ts';
 import { notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
-import { recordAttendeeListView } from '../audit/audit.middleware.ts';
+import { recordAttendeeListView } from '../audit/audit.service.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import type { RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { LockForm, MoveForm, PinForm, RunForm, SwapForm } from './seating.forms.ts';

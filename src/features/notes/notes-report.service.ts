@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { writeTransaction, type Db } from '../../db/client.ts';
 import { localDay } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { tableSeats } from '../matching/seating.schema.ts';
@@ -230,7 +230,7 @@ export function listReferenceFigures(db: Db) {
 
 /** Adds or replaces one reference figure (neighbourhood, dimension, category → percent). */
 export function saveReferenceFigure(db: Db, input: ReferenceFigureInput, actorId: number, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const values = { percent: input.percent, source: input.source, updatedByUserId: actorId, updatedAt: now };
     tx.insert(referenceFigures)
       .values({ neighbourhood: input.neighbourhood, dimension: input.dimension, category: input.category, ...values })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { writeTransaction, type Db } from '../../db/client.ts';
 import { localDay } from '../../lib/dates.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
 import { findDinnerOrganiser, listDinnerAttendeesForFollowUp } from './notes-recipients.ts';
@@ -36,7 +36,7 @@ export function sendPostDinnerInvitations({ db, mailer, baseUrl, now }: NotesJob
       const dedupeKey = `notes.invite:${dinner.id}:${attendee.residentId}`;
       // Checked first, so no personal link is made for a mail that will not be sent.
       if (alreadyQueued(db, dedupeKey)) continue;
-      db.transaction((tx) => {
+      writeTransaction(db, (tx) => {
         const token = issueNoteLink(tx, dinner.id, attendee.residentId, now);
         const row = mailer.enqueue(
           tx,
@@ -73,7 +73,7 @@ export function sendReportReminders({ db, mailer, baseUrl, timeZone, now }: Note
     if (!organiser) continue;
     const ageDays = (now.getTime() - dinner.endsAt) / DAY_MS;
     const stage = ageDays >= REPORT_REMINDER_DAYS[1] ? REPORT_REMINDER_DAYS[1] : REPORT_REMINDER_DAYS[0];
-    db.transaction((tx) => {
+    writeTransaction(db, (tx) => {
       const row = mailer.enqueue(
         tx,
         {
@@ -101,7 +101,7 @@ export function sendReviewReminders({ db, mailer, baseUrl, timeZone, now }: Note
       and n.status not in ('done', 'not_possible') and u.disabled_at is null`);
   let queued = 0;
   for (const idea of due) {
-    db.transaction((tx) => {
+    writeTransaction(db, (tx) => {
       const row = mailer.enqueue(
         tx,
         {

@@ -7,7 +7,7 @@ import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { looksLikeToken } from '../../lib/tokens.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { linkGuessLimiter } from '../rsvp/link-limiter.ts';
-import { deadLink } from '../rsvp/rsvp.routes.ts';
+import { deadLink } from '../rsvp/dead-link.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import {
   BulkStatusForm,

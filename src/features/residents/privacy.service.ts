@@ -132,9 +132,6 @@ export function recordDataAccess(db: Db, residentId: number, action: 'residents.
  * for coming dinners are released and given to the waiting list. The audit log keeps only the id.
  */
 export function deleteResident(db: Db, mailer: Mailer, settings: RsvpSettings, residentId: number, actorUserId: number | null, now: Date): boolean {
-  // Deleted rows otherwise stay readable in free pages of the file until they are reused;
-  // secure_delete overwrites them with zeros (per connection; harmless for later deletes).
-  db.$client.pragma('secure_delete = ON');
   return writeTransaction(db, (tx) => {
     const resident = tx.select({ id: residents.id, email: residents.email }).from(residents).where(eq(residents.id, residentId)).get();
     if (!resident) return false;

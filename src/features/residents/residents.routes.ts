@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { AppDeps } from '../../app.ts';
+import { writeTransaction } from '../../db/client.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -180,7 +181,7 @@ export function residentsRouter({ db, config, now, i18n, mailer }: AppDeps): Rou
     const form = parseForm(SensitiveForm, req.body);
     if (!form.ok) return renderShow(res, resident, 422, { sensitiveValues: formValues(req.body), sensitiveErrors: form.errors });
     const actorUserId = res.locals.user!.id;
-    db.transaction((tx) => saveSensitive(tx, resident.id, form.data, { channel: 'paper', locale: resident.locale, actorUserId, i18n }, now()));
+    writeTransaction(db, (tx) => saveSensitive(tx, resident.id, form.data, { channel: 'paper', locale: resident.locale, actorUserId, i18n }, now()));
     setFlash(res, { kind: 'success', key: 'residents:show.sensitiveSaved' });
     res.redirect(303, `/admin/residents/${resident.id}`);
   });

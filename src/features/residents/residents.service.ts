@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, or, sql } from 'drizzle-orm';
 import type { i18n as I18nInstance } from 'i18next';
-import { preparedQuery, type Db, type DbOrTx } from '../../db/client.ts';
+import { preparedQuery, writeTransaction, type Db, type DbOrTx } from '../../db/client.ts';
 import { isLocale, translatorFor } from '../../i18n/i18n.ts';
 import { conflict } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -72,7 +72,7 @@ function assertContactFree(tx: DbOrTx, input: { email: string | null; phone: str
 
 /** Adds a resident by hand (organiser or staff) and records it in the audit log. */
 export function addResident(db: Db, input: ResidentInput, actorId: number, now: Date): Resident {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const resident = createResident(tx, input, 'staff', now);
     recordAudit(tx, { actorUserId: actorId, action: 'residents.created', objectType: 'resident', objectId: resident.id }, now);
     return resident;
@@ -80,7 +80,8 @@ export function addResident(db: Db, input: ResidentInput, actorId: number, now: 
 }
 
 export function updateResident(db: Db, id: number, input: ResidentInput, actorId: number | null, now: Date): Resident | undefined {
-  return db.transaction((tx) => {
+  // IMMEDIATE: the check that the address is free and the write must see the same database.
+  return writeTransaction(db, (tx) => {
     assertContactFree(tx, input, id);
     const before = tx.select({ email: residents.email }).from(residents).where(eq(residents.id, id)).get();
     const updated = tx
@@ -264,7 +265,7 @@ const PURPOSE_COLUMNS: Record<ConsentPurpose, Partial<Record<'diets' | 'dietOthe
 
 /** Withdraws consents (one purpose or all) and removes the data they covered, at once. */
 export function withdrawConsents(db: Db, residentId: number, purposes: readonly ConsentPurpose[], actorUserId: number | null, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     for (const purpose of purposes) {
       tx.update(consents)
         .set({ withdrawnAt: now })
@@ -294,7 +295,7 @@ export function setKeepSensitive(db: Db, residentId: number, keep: boolean, now:
  * taken since the preview (someone added the same e-mail meanwhile) fails the whole import.
  */
 export function importResidents(db: Db, inputs: ResidentInput[], actorId: number, now: Date): number {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     for (const input of inputs) createResident(tx, input, 'import', now);
     recordAudit(tx, { actorUserId: actorId, action: 'residents.imported', details: { count: inputs.length } }, now);
     return inputs.length;
@@ -320,7 +321,7 @@ export function filterConditions(filter: { q: string; neighbourhood: string }) {
 
 /** Saves every resident matching a filter (all pages) as a named audience for invitations. */
 export function saveResidentList(db: Db, name: string, filter: { q: string; neighbourhood: string }, actorId: number, now: Date): { id: number; members: number } {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     if (tx.select({ id: residentLists.id }).from(residentLists).where(eq(residentLists.name, name)).get()) throw conflict('list_name_taken', 'residents:list.savedNameTaken');
     const list = tx.insert(residentLists).values({ name, createdByUserId: actorId, createdAt: now }).returning({ id: residentLists.id }).get();
     const members = tx.select({ id: residents.id }).from(residents).where(and(...filterConditions(filter))).all();

@@ -51,7 +51,7 @@ export function requestToJoin(db: Db, mailer: Mailer, settings: RsvpSettings, di
   };
   const token = newToken();
   const expiresAt = new Date(Math.min(now.getTime() + JOIN_LINK_MS, dinner.rsvpDeadline.getTime()));
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     tx.insert(joinRequests).values({ dinnerId: dinner.id, email, payload: JSON.stringify(payload), tokenHash: hashToken(token), expiresAt, createdAt: now }).run();
     mailer.enqueue(
       tx,
@@ -143,7 +143,7 @@ export function sendFreshLinks(db: Db, mailer: Mailer, settings: RsvpSettings, e
     .all();
   if (upcoming.length === 0) return;
   const locale: Locale = isLocale(resident.locale) ? resident.locale : 'nl';
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const links = upcoming.map(({ dinnerId }) => {
       const dinner = findDinnerForRsvp(tx, dinnerId)!;
       return { title: dinner.title, when: formatDateTime(dinner.startsAt, settings.timeZone, locale), link: rsvpUrl(settings, issueRsvpLink(tx, resident.id, dinner, now)) };

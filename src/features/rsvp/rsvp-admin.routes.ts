@@ -4,7 +4,7 @@ import type { AppDeps } from '../../app.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, requiredText, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
-import { recordAttendeeListView } from '../audit/audit.middleware.ts';
+import { recordAttendeeListView } from '../audit/audit.service.ts';
 import { requireRole } from '../auth/auth.middleware.ts';
 import { checkbox, MAX_HOUSEHOLD, peopleCount } from '../residents/residents.forms.ts';
 import { listAudienceValues } from '../residents/residents.service.ts';

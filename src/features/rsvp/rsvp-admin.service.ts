@@ -160,7 +160,7 @@ export type DinnerGuests = ReturnType<typeof dinnerGuests>;
 
 /** Marks a confirmed household as arrived or no-show at the door (or clears the mark). */
 export function setCheckIn(db: Db, dinnerId: number, rsvpId: number, value: CheckIn | null, actorUserId: number, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const changed = tx
       .update(rsvps)
       .set({ checkIn: value, checkInAt: value ? now : null, updatedAt: now })

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { and, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { writeTransaction, type Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema.ts';
 import { localDay } from '../../lib/dates.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
@@ -80,7 +80,7 @@ export function sendDueReminders(db: Db, mailer: Mailer, settings: RsvpSettings,
     );
     const pending = guests.filter((_, i) => !sent.has(keys[i]!));
     if (pending.length === 0) continue;
-    db.transaction((tx) => {
+    writeTransaction(db, (tx) => {
       const full = findDinnerForRsvp(tx, dinner.id);
       if (!full || full.status !== 'published') return; // cancelled a moment ago
       for (const guest of pending) {

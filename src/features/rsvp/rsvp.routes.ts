@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
 import { formValues, parseId, setFlash } from '../../lib/http.ts';
 import { newToken } from '../../lib/tokens.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { deadLink } from './dead-link.ts';
 import { DATA_BUNDLE_TTL_MS, deleteResident, findDataBundle, prepareDataBundle, residentDataBundle, takeDataBundle } from '../residents/privacy.service.ts';
 import { SensitiveForm } from '../residents/residents.forms.ts';
 import { ACCESS_TAGS, BACKGROUND_CHOICES, CONSENT_PURPOSES, DIET_TAGS } from '../residents/residents.schema.ts';
@@ -42,17 +42,6 @@ export function useResidentLocale(req: Request, res: Response, i18n: I18nInstanc
 }
 
 const DATA_BUNDLE_COOKIE = 'data_bundle';
-
-/**
- * The one page for every expired, used, revoked or unknown personal link (TEST-PLAN E3): 410, nothing
- * about the resident or the dinner, the "send me a new link" form. A dead link used to act (POST) is
- * audited; a GET or HEAD only shows the page and writes nothing (E2: mail scanners).
- */
-export function deadLink(db: Db, req: Request, res: Response, now: Date): void {
-  res.locals.offeredLocales = LOCALES;
-  if (req.method === 'POST') recordAudit(db, { actorUserId: null, action: 'rsvp.link_refused', details: { link: req.path.startsWith('/join/') ? 'join' : 'rsvp' } }, now);
-  res.status(410).render('rsvp/link-expired', { values: {}, errors: {} });
-}
 
 export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, backgroundChoices: BACKGROUND_CHOICES, purposes: CONSENT_PURPOSES };
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, isNull, lt, ne } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
+import { writeTransaction, type Db, type DbOrTx } from '../../db/client.ts';
 import { notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { type Booking, freeSlotsOn, sortBookings, type VenueRules } from './conflicts.ts';
@@ -33,7 +33,7 @@ function venueColumns(input: VenueInput) {
 
 /** Creates a venue with its tables, opening hours and closed periods. */
 export function createVenue(db: Db, input: VenueInput, actorId: number | null, now: Date): Venue {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const venue = tx.insert(venues).values({ ...venueColumns(input), createdAt: now, updatedAt: now }).returning().get();
     writeChildren(tx, venue.id, input);
     recordAudit(tx, { actorUserId: actorId, action: 'scheduling.venue_created', objectType: 'venue', objectId: venue.id }, now);
@@ -46,7 +46,7 @@ export function createVenue(db: Db, input: VenueInput, actorId: number | null, n
  * submitted rows with an id are updated, new rows inserted, rows left out deleted.
  */
 export function updateVenue(db: Db, venueId: number, input: VenueInput, actorId: number | null, now: Date): Venue {
-  return db.transaction((tx) => {
+  return writeTransaction(db, (tx) => {
     const existing = tx.select({ id: venues.id }).from(venues).where(eq(venues.id, venueId)).get();
     if (!existing) throw notFound();
     const venue = tx.update(venues).set({ ...venueColumns(input), updatedAt: now }).where(eq(venues.id, venueId)).returning().get();
@@ -80,7 +80,7 @@ function writeChildren(tx: DbOrTx, venueId: number, input: VenueInput): void {
 
 /** Archived venues disappear from choices for new dinners; their dinners stay. */
 export function setVenueArchived(db: Db, venueId: number, archived: boolean, actorId: number | null, now: Date): void {
-  db.transaction((tx) => {
+  writeTransaction(db, (tx) => {
     const venue = tx.select({ id: venues.id }).from(venues).where(eq(venues.id, venueId)).get();
     if (!venue) throw notFound();
     tx.update(venues).set({ archivedAt: archived ? now : null, updatedAt: now }).where(eq(venues.id, venueId)).run();
