@@ -90,6 +90,7 @@ try {
 
   // One resident at a time: what an answer costs end to end when nobody else is answering.
   const alone: number[] = [];
+  const cpu3 = cpuSeconds(server.pid);
   for (let i = 0; i < (quick ? 200 : 500); i += 1) {
     const request = nextAnswer();
     const started = performance.now();
@@ -97,6 +98,7 @@ try {
     await res.arrayBuffer();
     if (res.status === 303) alone.push(performance.now() - started);
   }
+  const aloneCpu = cpuSeconds(server.pid);
   alone.sort((a, b) => a - b);
 
   const db = openDatabase(file);
@@ -112,7 +114,8 @@ try {
   console.log(`ratio RSVP / home:          ${ratio.toFixed(2)}   target ≥ 0.33   ${ratio >= 1 / 3 ? 'PASS' : 'FAIL'}`);
   console.log(`RSVP at ${Math.floor(rsvp.rate / 2)} req/s (half):   median ${paced.p50} ms, p99 ${paced.p99} ms, ${connections} connections`);
   const aloneMedian = alone[Math.floor(alone.length / 2)] ?? Number.NaN;
-  console.log(`RSVP one at a time:         median ${aloneMedian.toFixed(1)} ms, p99 ${(alone[Math.floor(alone.length * 0.99)] ?? Number.NaN).toFixed(1)} ms (${alone.length} answers, round trip)`);
+  const aloneCpuMs = cpu3 !== null && aloneCpu !== null ? ` server CPU ${(((aloneCpu - cpu3) * 1000) / Math.max(1, alone.length)).toFixed(2)} ms each` : '';
+  console.log(`RSVP one at a time:         median ${aloneMedian.toFixed(1)} ms, p99 ${(alone[Math.floor(alone.length * 0.99)] ?? Number.NaN).toFixed(1)} ms (${alone.length} answers, round trip)${aloneCpuMs}`);
   console.log(`RSVP median latency:        saturated ${rsvp.p50} ms, paced ${paced.p50} ms, one at a time ${aloneMedian.toFixed(1)} ms   target < 20 ms at 50 connections   ${paced.p50 < 20 ? 'PASS' : 'FAIL'} (paced)`);
   if (cpu0 !== null && cpu1 !== null && cpu2 !== null) {
     // Independent of how busy the machine is: server CPU time per request, and the rate ratio it implies.

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 
 // Pure serialisers for exports: no database, no HTTP. Rows arrive as an iterable (the service
-// hands in a better-sqlite3 cursor), so a million rows never sit in memory at once.
+// reads them a page at a time), so a million rows never sit in memory at once.
 
 export type Cell = string | number | null;
 export type ExportColumn<R> = { header: string; value: (row: R) => Cell };
@@ -132,8 +132,10 @@ export async function writeXlsx<R>(columns: ExportColumn<R>[], rows: Iterable<R>
     if (++written % 250 !== 0) continue;
     // Every few hundred rows: wait while the zip entry is full (it fills when the compressor or the
     // response falls behind); otherwise give the zip a turn, which it also needs to start the entry.
+    gone.signal.throwIfAborted();
     const entry = sheetZipEntry(sheet);
-    if (entry?._writableState?.needDrain) await once(entry, 'drain', { signal: gone.signal });
+    // Should a later exceljs move that stream, waiting on the response still bounds the memory.
+    if (entry ? entry._writableState?.needDrain : out.writableNeedDrain) await once(entry ?? out, 'drain', { signal: gone.signal });
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
   sheet.commit();
