@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The connection as drizzle should see it: the same database, but `prepare` keeps compiled
@@ -10,17 +11,12 @@ import type Database from 'better-sqlite3';
  * changes. Code that uses the connection directly ($client) prepares its own statements.
  */
 export function withStatementCache(sqlite: Database.Database, size = 500): Database.Database {
-  const cache = new Map<string, Database.Statement>();
+  const cache = new LRUCache<string, Database.Statement>({ max: size });
   const prepare = (source: string): Database.Statement => {
     const cached = cache.get(source);
-    if (cached) {
-      cache.delete(source);
-      cache.set(source, cached);
-      return cached.reader ? cached.raw(false) : cached;
-    }
+    if (cached) return cached.reader ? cached.raw(false) : cached;
     const statement = sqlite.prepare(source);
     cache.set(source, statement);
-    if (cache.size > size) cache.delete(cache.keys().next().value!);
     return statement;
   };
   return new Proxy(sqlite, {

@@ -2,14 +2,14 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { ar, enGB, nl, pl, tr, uk } from 'date-fns/locale';
 import type { Locale as DateLocale } from 'date-fns';
+import { LRUCache } from 'lru-cache';
 import type { Locale } from '../i18n/i18n.ts';
 
 const DATE_LOCALES: Record<Locale, DateLocale> = { nl, en: enGB, tr, ar, pl, uk };
 
 // Formatting in a zone costs ~0.1 ms (the offset comes from Intl), and the same instants (a dinner's
 // start and deadline) are shown over and over, in pages and in every mail: recent results are kept.
-const formatted = new Map<string, string>();
-const KEEP = 2000;
+const formatted = new LRUCache<string, string>({ max: 2000 });
 
 function formatInZone(instant: Date, timeZone: string, pattern: string, locale: Locale | null): string {
   const key = `${instant.getTime()}|${timeZone}|${pattern}|${locale ?? ''}`;
@@ -17,7 +17,6 @@ function formatInZone(instant: Date, timeZone: string, pattern: string, locale: 
   if (known !== undefined) return known;
   const text = format(new TZDate(instant, timeZone), pattern, locale ? { locale: DATE_LOCALES[locale] } : {});
   formatted.set(key, text);
-  if (formatted.size > KEEP) formatted.delete(formatted.keys().next().value!);
   return text;
 }
 

@@ -1,4 +1,5 @@
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { LRUCache } from 'lru-cache';
 
 export type IcsDinner = {
   uid: string;
@@ -12,8 +13,7 @@ export type IcsDinner = {
 };
 
 // Every household of a dinner gets the same entry, so one is built per version of the dinner.
-const built = new Map<string, string>();
-const KEEP = 200;
+const built = new LRUCache<string, string>({ max: 200 });
 
 /**
  * The calendar entry attached to confirmation mails. It reuses the dinner's stable UID and
@@ -39,6 +39,5 @@ export function buildDinnerIcs(dinner: IcsDinner): string {
   });
   const text = calendar.toString();
   built.set(key, text);
-  if (built.size > KEEP) built.delete(built.keys().next().value!);
   return text;
 }
