@@ -116,13 +116,13 @@ export function takeDataBundle(db: Db, residentId: number, secret: unknown, now:
   return writeTransaction(db, (tx) => {
     const row = tx.delete(dataBundles).where(condition).returning({ content: dataBundles.content }).get();
     if (!row) return undefined;
-    recordAudit(tx, { actorUserId: null, action: 'residents.data_downloaded', objectType: 'resident', objectId: residentId }, now);
+    recordDataAccess(tx, residentId, 'residents.data_downloaded', null, now);
     return row.content;
   });
 }
 
 /** Records that a resident's data was viewed or downloaded (by themselves or by staff on request). */
-export function recordDataAccess(db: Db, residentId: number, action: 'residents.data_viewed' | 'residents.data_downloaded', actorUserId: number | null, now: Date): void {
+export function recordDataAccess(db: DbOrTx, residentId: number, action: 'residents.data_viewed' | 'residents.data_downloaded', actorUserId: number | null, now: Date): void {
   recordAudit(db, { actorUserId, action, objectType: 'resident', objectId: residentId }, now);
 }
 
