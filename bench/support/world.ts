@@ -28,27 +28,40 @@ export function personalLink(residentId: number, dinner: { id: number; endsAt: D
   return { token, row: { residentId, dinnerId: dinner.id, tokenHash: hashToken(token), expiresAt: dinner.endsAt, createdAt: now } };
 }
 
-/** One published dinner with room for everyone, and `count` residents each with a personal link. */
-export function prepareRsvpDatabase(file: string, count: number): { dinnerId: number; tokens: string[] } {
+/** The most seats the dinner form accepts (scheduling/dinners.forms.ts). */
+const LARGEST_DINNER = 1000;
+
+/**
+ * Published dinners of the largest size the forms accept, with room for everyone, and `count`
+ * residents each with a personal link to one of them (a thousand per dinner): every answer is
+ * a seat, in a dinner as full as the app lets one get.
+ */
+export function prepareRsvpDatabase(file: string, count: number): { dinnerIds: number[]; tokens: string[] } {
   const db = openDatabase(file);
   const now = new Date();
   const startsAt = new Date(now.getTime() + 30 * 24 * 60 * 60_000);
   const tokens: string[] = [];
-  const dinnerId = db.transaction((tx) => {
-    const venue = tx.insert(venues).values({ name: 'Buurthuis Bench', address: 'Benchstraat 1', postcode: '1234 AB', neighbourhood: 'Oost', capacity: 5000, createdAt: now, updatedAt: now }).returning().get();
-    const dinner = tx
-      .insert(dinners)
-      .values({ uid: `${crypto.randomUUID()}@bench`, venueId: venue.id, title: 'Benchmark-etentje', startsAt, endsAt: new Date(startsAt.getTime() + 3 * 3600_000), localDate: '2099-01-01', capacity: 5000, rsvpDeadline: new Date(startsAt.getTime() - 86_400_000), status: 'published', visibility: 'public', createdAt: now, updatedAt: now })
-      .returning()
-      .get();
+  const dinnerIds = db.transaction((tx) => {
+    const venue = tx.insert(venues).values({ name: 'Buurthuis Bench', address: 'Benchstraat 1', postcode: '1234 AB', neighbourhood: 'Oost', capacity: LARGEST_DINNER, createdAt: now, updatedAt: now }).returning().get();
+    const ids: number[] = [];
+    let dinner: { id: number; endsAt: Date } | undefined;
     for (let i = 0; i < count; i += 1) {
+      if (i % LARGEST_DINNER === 0) {
+        const starts = new Date(startsAt.getTime() + (i / LARGEST_DINNER) * 24 * 60 * 60_000);
+        dinner = tx
+          .insert(dinners)
+          .values({ uid: `${crypto.randomUUID()}@bench`, venueId: venue.id, title: `Benchmark-etentje ${ids.length + 1}`, startsAt: starts, endsAt: new Date(starts.getTime() + 3 * 3600_000), localDate: '2099-01-01', capacity: LARGEST_DINNER, rsvpDeadline: new Date(starts.getTime() - 86_400_000), status: 'published', visibility: 'public', createdAt: now, updatedAt: now })
+          .returning({ id: dinners.id, endsAt: dinners.endsAt })
+          .get();
+        ids.push(dinner.id);
+      }
       const resident = tx.insert(residents).values({ name: `Bewoner ${i}`, email: `bewoner${i}@bench.example`, locale: 'nl', createdAt: now, updatedAt: now }).returning({ id: residents.id }).get();
-      const link = personalLink(resident.id, dinner, now);
+      const link = personalLink(resident.id, dinner!, now);
       tx.insert(rsvpLinks).values(link.row).run();
       tokens.push(link.token);
     }
-    return dinner.id;
+    return ids;
   });
   db.$client.close();
-  return { dinnerId, tokens };
+  return { dinnerIds, tokens };
 }

@@ -50,7 +50,8 @@ export const rsvps = sqliteTable(
   (table) => [
     uniqueIndex('rsvps_dinner_resident_uq').on(table.dinnerId, table.residentId),
     uniqueIndex('rsvps_dinner_wait_uq').on(table.dinnerId, table.waitSeq),
-    index('rsvps_dinner_status_idx').on(table.dinnerId, table.status),
+    // Covers the seat count (people per status) that every answer and the capacity trigger sum.
+    index('rsvps_dinner_status_people_idx').on(table.dinnerId, table.status, table.people),
     index('rsvps_resident_idx').on(table.residentId),
     check('rsvps_people_range', sql`${table.people} between 0 and 20`),
     check('rsvps_status_known', sql`${table.status} in ('invited', 'confirmed', 'waiting', 'declined', 'cancelled')`),

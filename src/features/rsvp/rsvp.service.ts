@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../../db/client.ts';
 import { preparedQuery, writeTransaction } from '../../db/client.ts';
 import { isLocale, type Locale } from '../../i18n/i18n.ts';
@@ -291,7 +291,8 @@ const waitingListQuery = preparedQuery((db) =>
   db
     .select({ id: rsvps.id, residentId: rsvps.residentId, people: rsvps.people })
     .from(rsvps)
-    .where(and(eq(rsvps.dinnerId, sql.placeholder('dinnerId')), eq(rsvps.status, 'waiting')))
+    // Only waiting answers have a place in the queue (a CHECK): saying so lets SQLite walk just those.
+    .where(and(eq(rsvps.dinnerId, sql.placeholder('dinnerId')), eq(rsvps.status, 'waiting'), isNotNull(rsvps.waitSeq)))
     .orderBy(asc(rsvps.waitSeq))
     .prepare(),
 );
