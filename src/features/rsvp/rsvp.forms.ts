@@ -8,6 +8,8 @@ export const idempotencyKey = z
   .optional()
   .transform((v) => (typeof v === 'string' && /^[A-Za-z0-9_-]{16,64}$/.test(v) ? v : null));
 
+const householdSize = peopleCount(1, MAX_HOUSEHOLD);
+
 /** The answer a household gives through its personal link (or staff on its behalf). */
 export const AnswerForm = z
   .object({
@@ -17,7 +19,7 @@ export const AnswerForm = z
   })
   .transform((form, ctx) => {
     if (form.answer === 'no') return { answer: form.answer, people: 0, key: form._key };
-    const people = peopleCount(1, MAX_HOUSEHOLD).safeParse(form.people ?? '');
+    const people = householdSize.safeParse(form.people ?? '');
     if (!people.success) {
       ctx.addIssue({ code: 'custom', path: ['people'], message: people.error.issues[0]?.message ?? 'forms.required' });
       return z.NEVER;
@@ -31,7 +33,7 @@ export const JoinForm = z.object({
     ...SensitiveForm.shape,
     name: requiredText(120),
     email: emailField,
-    people: peopleCount(1, MAX_HOUSEHOLD),
+    people: householdSize,
     languages: z.string().optional().transform((v) => (v ?? '').trim().slice(0, 200)),
   });
 export type JoinInput = z.infer<typeof JoinForm>;
