@@ -12,6 +12,7 @@ import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
 import { consents, residents, residentSensitive } from '../residents/residents.schema.ts';
+import { parseTagList } from '../residents/residents.service.ts';
 import { rsvps } from '../rsvp/rsvp.schema.ts';
 import { findDinnerForRsvp, issueRsvpLink, rsvpUrl, type RsvpSettings } from '../rsvp/rsvp.service.ts';
 import { solvePairs } from './engine/pairs.ts';
@@ -75,15 +76,6 @@ export function registerForHomeRound(db: Db, dinnerId: number, residentId: numbe
   });
 }
 
-function parseList(json: string | null | undefined): string[] {
-  try {
-    const value: unknown = JSON.parse(json ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 type RegistrationRow = RegistrationInput & { name: string; email: string | null; locale: string };
 
 function listRegistrations(db: DbOrTx, roundId: number): RegistrationRow[] {
@@ -128,7 +120,7 @@ function listRegistrations(db: DbOrTx, roundId: number): RegistrationRow[] {
     role: r.role,
     people: r.people,
     seats: r.seats,
-    diets: parseList(r.diets),
+    diets: parseTagList(r.diets),
     postcode: r.postcode,
     lat: r.lat,
     lon: r.lon,

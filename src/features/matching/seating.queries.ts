@@ -5,6 +5,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { consents, residents, residentSensitive } from '../residents/residents.schema.ts';
+import { parseTagList } from '../residents/residents.service.ts';
 import { rsvps } from '../rsvp/rsvp.schema.ts';
 import { dinners, venues, venueTables } from '../scheduling/scheduling.schema.ts';
 import { comparableBackground, normaliseLanguages, type HouseholdInput, type TableInput } from './seating.problem.ts';
@@ -51,16 +52,6 @@ export function listVenueTables(db: DbOrTx, venueId: number): VenueTableRow[] {
     .where(eq(venueTables.venueId, venueId))
     .orderBy(asc(venueTables.position), asc(venueTables.id))
     .all();
-}
-
-function parseTags(json: string | null | undefined): string[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 export type HouseholdRow = HouseholdInput & {
@@ -132,9 +123,9 @@ export function listConfirmedHouseholds(db: DbOrTx, dinnerId: number, dinnerStar
       languages: normaliseLanguages(r.languages ?? '', r.locale ?? ''),
       street: r.street ?? '',
       background: consented.has('background') ? comparableBackground(r.background ?? null, r.backgroundText ?? null) : null,
-      needsAccessibleSeat: consented.has('access') && parseTags(r.access).includes('wheelchair'),
+      needsAccessibleSeat: consented.has('access') && parseTagList(r.access).includes('wheelchair'),
       firstTime: !seatedBefore.has(r.residentId!),
-      diets: consented.has('diet') ? parseTags(r.diets) : [],
+      diets: consented.has('diet') ? parseTagList(r.diets) : [],
       dietOther: consented.has('diet') ? (r.dietOther ?? '') : '',
     };
   });

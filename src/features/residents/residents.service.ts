@@ -165,7 +165,8 @@ export type SensitiveView = {
   consent: Record<ConsentPurpose, boolean>;
 };
 
-function parseList(json: string | null | undefined): string[] {
+/** A tag column (diets, access needs), stored as a JSON array of strings; anything else reads as no tags. */
+export function parseTagList(json: string | null | undefined): string[] {
   if (!json) return [];
   try {
     const value: unknown = JSON.parse(json);
@@ -194,9 +195,9 @@ export function activeConsents(db: DbOrTx, residentId: number): Record<ConsentPu
 export function findSensitive(db: DbOrTx, residentId: number): SensitiveView {
   const row: ResidentSensitive | undefined = db.select().from(residentSensitive).where(eq(residentSensitive.residentId, residentId)).get();
   return {
-    diets: parseList(row?.diets),
+    diets: parseTagList(row?.diets),
     dietOther: row?.dietOther ?? '',
-    access: parseList(row?.access),
+    access: parseTagList(row?.access),
     accessOther: row?.accessOther ?? '',
     background: row?.background ?? '',
     backgroundText: row?.backgroundText ?? '',

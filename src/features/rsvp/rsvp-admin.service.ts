@@ -5,6 +5,7 @@ import { AppError, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Mailer } from '../mail/outbox.service.ts';
 import { residentListMembers, residents, residentSensitive } from '../residents/residents.schema.ts';
+import { parseTagList } from '../residents/residents.service.ts';
 import { rsvps, type CheckIn } from './rsvp.schema.ts';
 import { answerWindow, confirmedPeople, findDinnerForRsvp, mailResident, type RsvpSettings } from './rsvp.service.ts';
 
@@ -68,16 +69,6 @@ export function listInviteesToCall(db: Db, dinnerId: number) {
 /** Diet tags whose guests the kitchen must know by name (allergies and intolerances). */
 const NAMED_DIETS = new Set(['nut_allergy', 'gluten_free', 'lactose_free']);
 
-function parseTags(json: string | null): string[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * The organiser's view of a dinner: confirmed households, the waiting list, a diet summary for the
  * kitchen (counts; names only for allergies and free-text wishes) and access needs by name.
@@ -118,9 +109,9 @@ export function dinnerGuests(db: Db, dinnerId: number) {
     source: row.source,
     name: row.name ?? row.walkInName ?? null,
     phone: row.phone,
-    diets: parseTags(row.diets),
+    diets: parseTagList(row.diets),
     dietOther: row.dietOther ?? '',
-    access: parseTags(row.access),
+    access: parseTagList(row.access),
     accessOther: row.accessOther ?? '',
   }));
   const confirmed = guests.filter((g) => g.status === 'confirmed').sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
