@@ -1,13 +1,13 @@
-import nodemailer from 'nodemailer';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { startCheckpointThread } from './db/checkpoints.ts';
 import { openDatabase } from './db/client.ts';
 import { createMailRenderer } from './features/mail/mail-renderer.ts';
 import { createMailer } from './features/mail/outbox.service.ts';
-import { createOutboxWorker } from './features/mail/outbox-worker.ts';
 import { createRsvpScheduler } from './features/rsvp/rsvp-reminders.ts';
 import { createNotesScheduler } from './features/notes/notes.jobs.ts';
 import { createI18n } from './i18n/i18n.ts';
+import { startBackgroundThread } from './lib/threads.ts';
 import { isDatabaseEmpty, seedDemo } from '../db/seed.ts';
 
 async function main(): Promise<void> {
@@ -22,8 +22,6 @@ async function main(): Promise<void> {
     console.log('A new database: loaded the demo neighbourhood (see README, "Demo accounts").');
   }
 
-  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
-  const worker = createOutboxWorker({ db, transport, from: config.mailFrom, now });
   const rsvpScheduler = createRsvpScheduler({
     db,
     mailer,
@@ -43,7 +41,9 @@ async function main(): Promise<void> {
     console.log(`Aanschuiftafel listens on ${config.baseUrl} (port ${config.port}, ${config.env})`);
     if (!config.smtpUrl) console.log('No SMTP_URL: mail is delivered to the mailbox page, /admin/mail');
   });
-  worker.start();
+  // Checkpoints and mail delivery run in threads of their own, beside the requests (ADR 010).
+  const checkpoints = startCheckpointThread(db, config.databasePath);
+  const delivery = startBackgroundThread(new URL('./features/mail/delivery-thread.ts', import.meta.url), { name: 'mail delivery' });
   rsvpScheduler.start();
   const notesJobs = createNotesScheduler({ db, mailer, baseUrl: config.baseUrl, timeZone: config.timeZone, now });
   notesJobs.start();
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     server.close(async () => {
       notesJobs.stop();
       rsvpScheduler.stop();
-      await worker.stop();
+      await delivery.stop();
+      await checkpoints.stop();
       db.$client.pragma('wal_checkpoint(TRUNCATE)');
       db.$client.close();
       process.exit(0);

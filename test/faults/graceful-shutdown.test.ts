@@ -100,6 +100,7 @@ describe('graceful shutdown (SIGTERM)', () => {
     const unexpected = outcomes.filter((o) => (o.status !== undefined && o.status >= 400) || (o.error && !/ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/.test(o.error)));
     expect(unexpected, output).toEqual([]);
     expect(answered.length).toBeGreaterThan(0);
+    expect(smtp.received.length, 'the delivery thread sent mail before the signal').toBeGreaterThan(0);
     expect(code, output).toBe(0);
     expect(at - signalledAt).toBeLessThan(10_000);
     const wal = `${databasePath}-wal`;
