@@ -15,16 +15,29 @@ export type RenderedMail = { subject: string; html: string; text: string };
 export function createMailRenderer(options: { i18n: I18nInstance; baseUrl: string; cache: boolean }) {
   const compiled = new Map<string, ejs.TemplateFunction>();
 
-  function compile(file: string, plainText: boolean): ejs.TemplateFunction {
-    const cached = options.cache ? compiled.get(file) : undefined;
+  /** A template of views/mail by name ('rsvp-confirmed', 'partials/top'), compiled once when caching. */
+  function template(name: string, plainText: boolean): ejs.TemplateFunction {
+    const key = `${name}${plainText ? ' (text)' : ''}`;
+    const cached = options.cache ? compiled.get(key) : undefined;
     if (cached) return cached;
+    const file = path.join(paths.views, 'mail', `${name}.ejs`);
     // The text part shows values verbatim: HTML escaping there would print &lt; to the reader.
-    const escape = plainText ? (value: unknown) => (value == null ? '' : String(value)) : undefined;
-    // cache: EJS then also keeps compiled include()s (partials) instead of reading and compiling
-    // them on every mail. Only for HTML: the cache is keyed by file name, not by escape function.
-    const fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, async: false, ...(escape ? { escape } : { cache: options.cache }) });
-    compiled.set(file, fn);
+    const fn = ejs.compile(fs.readFileSync(file, 'utf8'), { filename: file, async: false, ...(plainText ? { escape: verbatim } : {}) });
+    compiled.set(key, fn);
     return fn;
+  }
+
+  /**
+   * Mail templates put in their partials with `partial('name', extraLocals)` rather than EJS's
+   * include(), which copies its options and asks the file system whether the file exists on every
+   * include of every mail (bench/rsvp: most of a mail's rendering time).
+   */
+  function render(name: string, locals: Record<string, unknown>, plainText: boolean): string {
+    const partial = (partialName: string, extra?: Record<string, unknown>): string => {
+      if (!/^[a-z0-9-]+$/.test(partialName)) throw new Error(`Invalid mail partial name: ${partialName}`);
+      return template(`partials/${partialName}`, plainText)({ ...locals, ...extra, partial });
+    };
+    return template(name, plainText)({ ...locals, partial });
   }
 
   return function renderMail(template: string, locale: string, locals: Record<string, unknown>): RenderedMail {
@@ -36,11 +49,12 @@ export function createMailRenderer(options: { i18n: I18nInstance; baseUrl: strin
     if (!options.i18n.exists(subjectKey, { lng: 'nl' })) throw new Error(`Mail subject missing: ${subjectKey}`);
     // A subject is a header: line breaks in interpolated names must never reach it.
     const subject = String(t(subjectKey, locals as Record<string, string>)).replace(/[\r\n]+/g, ' ').trim();
-    const html = compile(path.join(paths.views, 'mail', `${template}.ejs`), false)(viewLocals);
-    const text = compile(path.join(paths.views, 'mail', `${template}.text.ejs`), true)(viewLocals);
-    return { subject, html, text };
+    return { subject, html: render(template, viewLocals, false), text: render(`${template}.text`, viewLocals, true) };
   };
 }
+
+const verbatim = (value: unknown): string => (value == null ? '' : String(value));
+
 export type RenderMail = ReturnType<typeof createMailRenderer>;
 
 export function newMessageId(baseUrl: string): string {
