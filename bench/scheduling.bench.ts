@@ -11,7 +11,6 @@ import { createApp } from '../src/app.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { createUser } from '../src/features/accounts/accounts.service.ts';
 import { createSession } from '../src/features/auth/sessions.service.ts';
-import { createMailRenderer } from '../src/features/mail/mail-renderer.ts';
 import { createMailer } from '../src/features/mail/outbox.service.ts';
 import type { NewDinnerInput } from '../src/features/scheduling/dinners.forms.ts';
 import { createDinners, planNewDinners, type SchedulingContext } from '../src/features/scheduling/dinners.service.ts';
@@ -51,7 +50,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scheduling-bench-'));
 const db = openDatabase(path.join(dir, 'bench.sqlite'));
 const config = testConfig({ databasePath: path.join(dir, 'bench.sqlite') });
 const i18n = createI18n();
-const mailer = createMailer(createMailRenderer({ i18n, baseUrl: config.baseUrl, cache: true }), config.baseUrl);
+const mailer = createMailer(config.baseUrl);
 const context: SchedulingContext = { actorId: null, now: NOW, timeZone: ZONE, baseUrl: config.baseUrl };
 
 // ── The world: 50 venues, 5,000 dinners, planned through the services (every check applies) ──

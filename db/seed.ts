@@ -48,8 +48,6 @@ export async function seedDemo({ db, mailer, now }: SeedDeps): Promise<void> {
 async function resetFromCommandLine(): Promise<void> {
   const { loadConfig } = await import('../src/config.ts');
   const { openDatabase } = await import('../src/db/client.ts');
-  const { createI18n } = await import('../src/i18n/i18n.ts');
-  const { createMailRenderer } = await import('../src/features/mail/mail-renderer.ts');
   const { createMailer } = await import('../src/features/mail/outbox.service.ts');
   const config = loadConfig();
   if (config.env === 'production') {
@@ -58,7 +56,7 @@ async function resetFromCommandLine(): Promise<void> {
   }
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(config.databasePath + suffix, { force: true });
   const db = openDatabase(config.databasePath);
-  const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl: config.baseUrl, cache: false }), config.baseUrl);
+  const mailer = createMailer(config.baseUrl);
   await seedDemo({ db, mailer, now: () => new Date() });
   db.$client.close();
   console.log(`Demo neighbourhood loaded into ${config.databasePath}`);

@@ -2,7 +2,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { startCheckpointThread } from './db/checkpoints.ts';
 import { openDatabase } from './db/client.ts';
-import { createMailRenderer } from './features/mail/mail-renderer.ts';
 import { createMailer } from './features/mail/outbox.service.ts';
 import { createRsvpScheduler } from './features/rsvp/rsvp-reminders.ts';
 import { createNotesScheduler } from './features/notes/notes.jobs.ts';
@@ -15,7 +14,7 @@ async function main(): Promise<void> {
   const db = openDatabase(config.databasePath);
   const now = () => new Date();
   const i18n = createI18n();
-  const mailer = createMailer(createMailRenderer({ i18n, baseUrl: config.baseUrl, cache: config.env === 'production' }), config.baseUrl);
+  const mailer = createMailer(config.baseUrl);
 
   if (config.env !== 'production' && isDatabaseEmpty(db)) {
     await seedDemo({ db, mailer, now });

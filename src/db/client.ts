@@ -20,6 +20,7 @@ export function openDatabase(file: string) {
   // Deleted and overwritten rows are zeroed, not left in free pages: erased residents, purged
   // sensitive data and the link tokens cut from delivered mails must not survive in the file.
   sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('cache_size = -65536');
   const db = drizzle({ client: withStatementCache(sqlite), casing: 'snake_case' });
   // Code that uses the connection itself gets the plain one, with statements of its own.
   Object.defineProperty(db, '$client', { value: sqlite });

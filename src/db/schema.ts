@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 // Instants are integer milliseconds since the epoch (UTC); calendar days are 'YYYY-MM-DD' text.
@@ -81,9 +82,13 @@ export const outbox = sqliteTable(
     toAddress: text().notNull(),
     locale: text().notNull(),
     template: text().notNull(),
+    // Subject and bodies are composed from `locals` by the delivery worker, not in the transaction
+    // that queues the mail (composeQueuedMail): empty until then.
     subject: text().notNull(),
     html: text().notNull(),
     text: text().notNull(),
+    // JSON of the template's values until the mail is composed, then null.
+    locals: text(),
     // JSON array of { filename, contentType, content } (content as UTF-8 text).
     attachments: text(),
     status: text({ enum: OUTBOX_STATUSES }).notNull().default('pending'),
@@ -94,7 +99,10 @@ export const outbox = sqliteTable(
     createdAt: instant().notNull(),
     sentAt: instant(),
   },
-  (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
+  (table) => [
+    index('outbox_due_idx').on(table.status, table.nextAttemptAt),
+    index('outbox_uncomposed_idx').on(table.id).where(sql`${table.locals} is not null`),
+  ],
 );
 export type OutboxRow = typeof outbox.$inferSelect;
 

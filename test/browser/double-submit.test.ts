@@ -5,6 +5,7 @@ import { outbox } from '../../src/db/schema.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { hasChromium, launchBrowser, SKIP_MESSAGE, startApp, type RunningApp } from '../support/browser.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -52,7 +53,7 @@ describe.skipIf(!hasChromium)('a resident who double-clicks', () => {
     expect(await page.title()).not.toMatch(/410/);
     const answer = app.db.select().from(rsvps).where(and(eq(rsvps.dinnerId, dinner.id), eq(rsvps.residentId, resident.id))).get();
     expect(answer?.status).toBe('cancelled');
-    expect(app.db.select().from(outbox).where(eq(outbox.template, 'rsvp-cancelled')).all()).toHaveLength(1);
+    expect(composeMail(app.db).select().from(outbox).where(eq(outbox.template, 'rsvp-cancelled')).all()).toHaveLength(1);
     await page.close();
   });
 });

@@ -6,9 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
-import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
 import { createMailer } from '../../src/features/mail/outbox.service.ts';
-import { createI18n } from '../../src/i18n/i18n.ts';
 import { paths } from '../../src/paths.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 
@@ -56,7 +54,7 @@ describe('graceful shutdown (SIGTERM)', () => {
     // A slow mail server, so a delivery is under way when the signal comes.
     smtp.onMessage(() => new Promise((resolve) => setTimeout(resolve, 150)));
     const db = openDatabase(databasePath);
-    const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl, cache: true }), baseUrl);
+    const mailer = createMailer(baseUrl);
     for (let i = 0; i < 20; i++) {
       mailer.enqueue(db, { to: `r${i}@test.example`, locale: 'nl', template: 'invitation', locals: { name: `R${i}`, inviter: 'A', link: `${baseUrl}/x` } }, new Date());
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEvents, outbox, sessions, userRoles, userTokens, users, type Role, type User } from '../../src/db/schema.ts';
 import { makeTestApp, type TestApp } from '../support/app.ts';
 import { browserAgent, buildUser, lastMail, linkIn, sessionCookie } from '../support/builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 /** A browser whose session belongs to a new account with these roles (signed in through a real session row). */
 async function signedInBrowser(world: TestApp, roles: Role[], overrides: { name?: string } = {}) {
@@ -177,7 +178,7 @@ describe('POST /admin/users (invite)', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain(`href="#field-${field}"`);
     expect(world.db.select().from(users).all()).toHaveLength(1);
-    expect(world.db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(world.db).select().from(outbox).all()).toHaveLength(0);
     expect(world.db.select().from(userTokens).all()).toHaveLength(0);
     expect(auditActions(world, 'accounts.invited')).toHaveLength(0);
   });
@@ -196,7 +197,7 @@ describe('POST /admin/users (invite)', () => {
     expect(res.text).toMatch(/id="role-staff" name="roles" value="staff" checked/);
     expect(userByEmail(world, 'noor@test.example')!.name).toBe('The First Noor');
     expect(world.db.select().from(users).all()).toHaveLength(2);
-    expect(world.db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(world.db).select().from(outbox).all()).toHaveLength(0);
   });
 
   it('ignores fields the form does not have, such as a password hash or a disabled date', async () => {
@@ -222,7 +223,7 @@ describe('POST /admin/users (invite)', () => {
 
     expect(res.status).toBe(403);
     expect(userByEmail(world, 'noor@test.example')).toBeUndefined();
-    expect(world.db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(world.db).select().from(outbox).all()).toHaveLength(0);
   });
 
   it('sends an anonymous visitor to sign in and stores nothing', async () => {
@@ -456,7 +457,7 @@ describe('POST /admin/users/:id/invitation', () => {
     const res = await browser.post(`/admin/users/${active.id}/invitation`);
 
     expect(res.status).toBe(409);
-    expect(world.db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(world.db).select().from(outbox).all()).toHaveLength(0);
     expect(world.db.select().from(userTokens).where(eq(userTokens.userId, active.id)).all()).toHaveLength(0);
   });
 });

@@ -4,8 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import { makeTestApp, type TestApp } from '../support/app.ts';
 import { buildUser, sessionCookie } from '../support/builders.ts';
+import { composeMail } from '../support/mail.ts';
 
+/** A queued invitation, composed as the delivery worker would before sending it. */
 function queueInvitation(world: TestApp, to: string, locals: Record<string, unknown> = {}) {
+  const queued = enqueueInvitation(world, to, locals);
+  composeMail(world.db);
+  return world.db.select().from(outbox).where(eq(outbox.id, queued.id)).get()!;
+}
+
+function enqueueInvitation(world: TestApp, to: string, locals: Record<string, unknown> = {}) {
   return world.mailer.enqueue(
     world.db,
     {
@@ -143,6 +151,21 @@ describe('GET /admin/mail/:id', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('De inhoud van deze mail is verwijderd');
     expect(res.text).not.toContain('<iframe');
+  });
+
+  it('says a queued mail is still being composed, in the list and on its page', async () => {
+    const world = makeTestApp();
+    const cookie = await signedInAs(world, ['admin']);
+    const mail = enqueueInvitation(world, 'fatma@test.example');
+
+    const list = await request(world.app).get('/admin/mail').set('Cookie', cookie);
+    const page = await request(world.app).get(`/admin/mail/${mail.id}`).set('Cookie', cookie);
+
+    expect(list.text).toContain(`<a href="/admin/mail/${mail.id}">(wordt opgemaakt: invitation)</a>`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1>(wordt opgemaakt: invitation)</h1>');
+    expect(page.text).toContain('Deze mail wordt nog opgemaakt.');
+    expect(page.text).not.toContain('<iframe');
   });
 
   it.each(['999', '12abc', '0', '-1', '1e3'])('answers 404 for the id %s', async (id) => {

@@ -9,6 +9,7 @@ import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildHomeRoundLink } from '../support/matching-builders.ts';
 import { buildDinner, buildResident } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 async function signedIn(roles: ('organiser' | 'staff' | 'admin')[] = ['organiser']) {
   const world = makeTestApp();
@@ -74,7 +75,7 @@ describe('POST /agenda/dinners/:id/home-dinners/invite', () => {
     await browser.post(`/agenda/dinners/${dinner.id}/home-dinners/invite`);
 
     expect(res.status).toBe(303);
-    const mails = db.select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all();
+    const mails = composeMail(db).select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all();
     expect(mails.map((m) => [m.toAddress, m.locale])).toEqual([[polish.email, 'pl']]);
     const link = /\/r\/[^\s]+\/home/.exec(mails[0]!.text)![0];
     const page = await browserAgent(app).get(link);
@@ -89,7 +90,7 @@ describe('POST /agenda/dinners/:id/home-dinners/invite', () => {
     const res = await browser.post(`/agenda/dinners/${dinner.id}/home-dinners/invite`);
 
     expect(res.status).toBe(409);
-    expect(db.select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).where(eq(outbox.template, 'matching-home-invite')).all()).toHaveLength(0);
   });
 });
 
@@ -165,7 +166,7 @@ describe('matching, review and announcement', () => {
 
     expect(confirmed.status).toBe(303);
     expect(again.status).toBe(409);
-    const mails = db.select().from(outbox).all().filter((m) => m.template.startsWith('matching-home'));
+    const mails = composeMail(db).select().from(outbox).all().filter((m) => m.template.startsWith('matching-home'));
     expect(mails.map((m) => [m.template, m.toAddress]).sort()).toEqual([['matching-home-guest', guest.email], ['matching-home-host', host.email]].sort());
     const toHost = mails.find((m) => m.template === 'matching-home-host')!;
     const toGuest = mails.find((m) => m.template === 'matching-home-guest')!;

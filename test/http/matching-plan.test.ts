@@ -9,6 +9,7 @@ import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildConfirmedGuest, buildDinnerWithGuests, buildVenueTables } from '../support/matching-builders.ts';
 import { buildDinner } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 async function signedIn(roles: ('organiser' | 'staff' | 'admin')[] = ['organiser'], locale = 'en') {
   const world = makeTestApp();
@@ -254,7 +255,7 @@ describe('POST /agenda/dinners/:id/plan/lock', () => {
     const seats = db.select().from(tableSeats).where(eq(tableSeats.dinnerId, dinner.id)).all();
     expect(seats.map((s) => [s.residentId, s.people]).sort()).toEqual(expect.arrayContaining([[dutch.resident.id, 2], [turkish.resident.id, 1]]));
     expect(seats).toHaveLength(3);
-    const mails = db.select().from(outbox).where(eq(outbox.template, 'matching-table')).all();
+    const mails = composeMail(db).select().from(outbox).where(eq(outbox.template, 'matching-table')).all();
     expect(mails.map((m) => [m.toAddress, m.locale]).sort()).toEqual([[dutch.resident.email, 'nl'], [turkish.resident.email, 'tr']].sort());
     expect(mails.find((m) => m.locale === 'tr')!.subject).toContain('Linde');
     expect(mails.find((m) => m.locale === 'nl')!.text).toContain('tafel Linde');

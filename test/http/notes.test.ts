@@ -9,6 +9,7 @@ import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildAttendee, buildNote, noteLinkPath } from '../support/notes-builders.ts';
 import { buildDinner } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 async function signedIn(roles: ('organiser' | 'staff' | 'admin')[]) {
   const world = makeTestApp();
@@ -180,7 +181,7 @@ describe('POST /notes/:id/follow-up', () => {
     const updated = db.select().from(notes).where(eq(notes.id, note.id)).get()!;
     expect(updated).toMatchObject({ status: 'planned', ownerUserId: user.id, isPublic: true, publicAnswer: 'In het voorjaar komt er een bankje.' });
     expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'notes.idea_status_changed')).all()).toHaveLength(1);
-    const mails = db.select().from(outbox).all();
+    const mails = composeMail(db).select().from(outbox).all();
     expect(mails).toHaveLength(1);
     expect(mails[0]!.toAddress).toBe(listener.email);
     expect(mails[0]!.locale).toBe('tr');
@@ -200,7 +201,7 @@ describe('POST /notes/:id/follow-up', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('href="#field-statusReason"');
     expect(db.select().from(notes).where(eq(notes.id, note.id)).get()!.status).toBe('new');
-    expect(db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).all()).toHaveLength(0);
   });
 
   it('answers 404 for an unknown note', async () => {
@@ -354,7 +355,7 @@ describe('escaping (test plan D1)', () => {
       await browser.get('/ideas/n/Oost'),
       await browser.post('/notes/export', { format: 'print' }),
     ];
-    const mail = db.select().from(outbox).get()!;
+    const mail = composeMail(db).select().from(outbox).get()!;
 
     for (const page of pages) {
       expect(page.status).toBe(200);

@@ -7,6 +7,7 @@ import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 const validResident = { name: 'Fatima Zahra', email: 'Fatima@Example.org', phone: '06 1234 5678', locale: 'ar', street: 'Lindelaan', houseNumber: '4', postcode: '3512ab', complex: 'De Linde', neighbourhood: 'Oost', adults: '2', children: '1', householdNames: '', languages: 'Arabisch, Nederlands' };
 
@@ -127,7 +128,7 @@ describe('POST /admin/residents/:id/answer', () => {
     expect(res.status).toBe(303);
     expect(db.select().from(rsvps).get()).toMatchObject({ status: 'confirmed', people: 2, source: 'staff', answeredByUserId: user.id });
     expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'rsvp.answered_on_behalf')).all()).toHaveLength(1);
-    expect(db.select().from(outbox).all()).toHaveLength(0); // no e-mail address: staff tell them
+    expect(composeMail(db).select().from(outbox).all()).toHaveLength(0); // no e-mail address: staff tell them
   });
 
   it('answers 422 naming the dinner when it is not an open dinner', async () => {
@@ -162,7 +163,7 @@ describe('POST /admin/residents/:id/delete', () => {
     expect(res.status).toBe(303);
     expect(db.select().from(residents).where(eq(residents.id, leaving.id)).get()).toBeUndefined();
     expect(db.select().from(residentSensitive).all()).toHaveLength(0);
-    expect(db.select().from(outbox).where(eq(outbox.toAddress, leaving.email!)).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).where(eq(outbox.toAddress, leaving.email!)).all()).toHaveLength(0);
     const rows = db.select().from(rsvps).all();
     expect(rows.map((r) => [r.residentId, r.status, r.people])).toEqual([
       [null, 'cancelled', 2],

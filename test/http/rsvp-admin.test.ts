@@ -7,6 +7,7 @@ import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 async function signedIn(roles: ('organiser' | 'staff' | 'admin')[] = ['organiser']) {
   const world = makeTestApp();
@@ -38,7 +39,7 @@ describe('POST /agenda/dinners/:id/invite', () => {
     expect(again.status).toBe(303);
     const invited = db.select().from(rsvps).where(eq(rsvps.dinnerId, dinner.id)).all();
     expect(invited.map((r) => r.residentId)).toEqual([newcomer.id, phoneOnly.id, regular.id]);
-    const mails = db.select().from(outbox).where(eq(outbox.template, 'rsvp-invitation')).all();
+    const mails = composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-invitation')).all();
     expect(mails.map((m) => [m.toAddress, m.locale])).toEqual([
       [newcomer.email, 'en'],
       [regular.email, 'nl'],

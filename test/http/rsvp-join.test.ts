@@ -6,6 +6,7 @@ import { joinRequests, rsvpLinks, rsvps } from '../../src/features/rsvp/rsvp.sch
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, lastMail, linkIn } from '../support/builders.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 const JOIN = { name: 'Nieuwe Buur', email: 'Nieuw@Example.org', people: '3', languages: 'Pools' };
 
@@ -73,7 +74,7 @@ describe('POST /dinners/:id/join', () => {
     expect(res.text).toContain('href="#field-email"');
     expect(res.text).toContain('href="#field-people"');
     expect(db.select().from(joinRequests).all()).toHaveLength(0);
-    expect(db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).all()).toHaveLength(0);
   });
 
   it('answers 404 for an invitation-only or unknown dinner', async () => {

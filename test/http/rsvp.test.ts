@@ -7,6 +7,7 @@ import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, linkIn } from '../support/builders.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 const KEY = 'abcdefghijklmnop1234';
 
@@ -61,7 +62,7 @@ describe('POST /r/:token', () => {
     expect(res.headers.location).toBe(link);
     const row = db.select().from(rsvps).get()!;
     expect(row).toMatchObject({ status: 'confirmed', people: 3, residentId: resident.id });
-    const mail = db.select().from(outbox).where(eq(outbox.toAddress, resident.email!)).get()!;
+    const mail = composeMail(db).select().from(outbox).where(eq(outbox.toAddress, resident.email!)).get()!;
     expect(mail.template).toBe('rsvp-confirmed');
     const attachments = JSON.parse(mail.attachments!) as { filename: string; content: string }[];
     expect(attachments[0]!.filename).toBe('aanschuiftafel.ics');
@@ -107,7 +108,7 @@ describe('POST /r/:token', () => {
     expect(res.status).toBe(303);
     const status = (id: number) => db.select().from(rsvps).where(eq(rsvps.residentId, id)).get()!.status;
     expect([status(a.id), status(b.id), status(c.id), status(d.id)]).toEqual(['cancelled', 'waiting', 'confirmed', 'confirmed']);
-    const promotedMails = db.select().from(outbox).where(eq(outbox.template, 'rsvp-promoted')).all();
+    const promotedMails = composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-promoted')).all();
     expect(promotedMails.map((m) => m.toAddress).sort()).toEqual([c.email, d.email].sort());
   });
 
@@ -125,7 +126,7 @@ describe('POST /r/:token', () => {
     expect([first.status, second.status]).toEqual([303, 303]);
     expect(second.headers.location).toBe(first.headers.location);
     expect(db.select().from(rsvps).all()).toHaveLength(1);
-    expect(db.select().from(outbox).where(eq(outbox.template, 'rsvp-confirmed')).all()).toHaveLength(1);
+    expect(composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-confirmed')).all()).toHaveLength(1);
   });
 
   it.each([
@@ -146,7 +147,7 @@ describe('POST /r/:token', () => {
     expect(res.text).toContain(`href="#field-${field}"`);
     expect(res.text).toContain(`value="${people}"`);
     expect(db.select().from(rsvps).all()).toHaveLength(0);
-    expect(db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).all()).toHaveLength(0);
   });
 
   it('refuses answers after the deadline and for a cancelled dinner with a clear message', async () => {
@@ -237,7 +238,7 @@ describe('POST /r-new-link', () => {
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
     expect(unknown.text.replace(/name="_csrf" value="[^"]+"/, '')).toBe(known.text.replace(/name="_csrf" value="[^"]+"/, ''));
-    const mails = db.select().from(outbox).where(and(eq(outbox.template, 'rsvp-links'), eq(outbox.toAddress, resident.email!))).all();
+    const mails = composeMail(db).select().from(outbox).where(and(eq(outbox.template, 'rsvp-links'), eq(outbox.toAddress, resident.email!))).all();
     expect(mails).toHaveLength(3);
     const fresh = linkIn(mails[0]!.text, '/r/');
     expect((await browser.get(fresh)).status).toBe(200);
@@ -283,7 +284,7 @@ describe('resident pages in other languages', () => {
 
     await browser.post(link, { answer: 'yes', people: '2' });
 
-    const mail = db.select().from(outbox).get()!;
+    const mail = composeMail(db).select().from(outbox).get()!;
     expect(mail.subject).toBe(`Yeriniz var: ${dinner.title}`);
     expect(mail.text).toContain('2 kişilik yeriniz var');
   });

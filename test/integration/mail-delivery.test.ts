@@ -10,6 +10,7 @@ import { createOutboxWorker, defaultBackoffMs, type OutboxWorkerOptions } from '
 import { claimDueMessages, clearOldMailBodies, markRetry, markSent, type Mailer } from '../../src/features/mail/outbox.service.ts';
 import { makeTestApp, type TestClock } from '../support/app.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { composeMail, testRenderMail } from '../support/mail.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -55,6 +56,7 @@ async function deliveryWorld(options: { db?: Db; maxSessions?: number } = {}): P
     worker(workerOptions = {}) {
       return createOutboxWorker({
         db,
+        renderMail: testRenderMail(),
         transport: world.transport(),
         from: config.mailFrom,
         now: clock.now,
@@ -75,10 +77,10 @@ async function deliveryWorld(options: { db?: Db; maxSessions?: number } = {}): P
         clock.now(),
       );
       if (!row) throw new Error('enqueue returned nothing');
-      return row;
+      return world.row(row.id);
     },
     row(id) {
-      return db.select().from(outbox).where(eq(outbox.id, id)).get()!;
+      return composeMail(db).select().from(outbox).where(eq(outbox.id, id)).get()!;
     },
   };
   return world;
@@ -167,7 +169,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
     expect(deliveredAt!).toBeLessThanOrEqual(15 * MINUTE);
     const messageIds = world.smtp.received.map((mail) => mail.parsed.messageId);
     expect(new Set(messageIds).size).toBe(100);
-    const rows = world.db.select().from(outbox).all();
+    const rows = composeMail(world.db).select().from(outbox).all();
     expect(rows.every((row) => row.status === 'sent')).toBe(true);
     expect(rows.every((row) => row.attempts === 4)).toBe(true); // 0 s, 30 s, 2.5 min refused; 12.5 min delivered
   });
@@ -239,6 +241,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
     });
     const restarted = createOutboxWorker({
       db: secondDb,
+      renderMail: testRenderMail(),
       transport: first.transport(),
       from: 'Aanschuiftafel <noreply@test.example>',
       now: first.clock.now,
@@ -250,7 +253,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
 
     expect(attempted).toBe(0);
     expect(first.smtp.received).toHaveLength(3);
-    expect(secondDb.select().from(outbox).where(eq(outbox.status, 'sent')).all()).toHaveLength(3);
+    expect(composeMail(secondDb).select().from(outbox).where(eq(outbox.status, 'sent')).all()).toHaveLength(3);
   });
 
   it('resends a mail left "sending" by a worker that died after the server accepted it, with the same Message-ID, once its lease ran out', async () => {
@@ -270,8 +273,8 @@ describe('outbox worker delivering to a real SMTP server', () => {
     onTestFinished(() => {
       db.$client.close();
     });
-    const restarted = createOutboxWorker({ db, transport: world.transport(), from: 'x@test.example', now: world.clock.now, leaseMs, log: () => undefined });
-    const stuck = db.select().from(outbox).where(eq(outbox.id, queued.id)).get()!;
+    const restarted = createOutboxWorker({ db, renderMail: testRenderMail(), transport: world.transport(), from: 'x@test.example', now: world.clock.now, leaseMs, log: () => undefined });
+    const stuck = composeMail(db).select().from(outbox).where(eq(outbox.id, queued.id)).get()!;
 
     const whileLeased = await restarted.runOnce();
     world.clock.advance(leaseMs + SECOND);
@@ -280,7 +283,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
     expect(stuck.status).toBe('sending');
     expect(whileLeased).toBe(0);
     expect(afterLease).toBe(1);
-    const row = db.select().from(outbox).where(eq(outbox.id, queued.id)).get()!;
+    const row = composeMail(db).select().from(outbox).where(eq(outbox.id, queued.id)).get()!;
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(2);
     expect(world.smtp.received.map((mail) => mail.parsed.messageId)).toEqual([queued.messageId, queued.messageId]);
@@ -296,7 +299,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
       world.clock.advance(10 * MINUTE);
     }
 
-    const rows = world.db.select().from(outbox).all();
+    const rows = composeMail(world.db).select().from(outbox).all();
     expect(rows.every((row) => row.status === 'sent')).toBe(true);
     expect(new Set(world.smtp.received.map((mail) => mail.parsed.messageId)).size).toBe(50);
     const attempts = rows.reduce((sum, row) => sum + row.attempts, 0);
@@ -317,7 +320,7 @@ describe('outbox worker delivering to a real SMTP server', () => {
     }
 
     expect(refusedInFirstRound).toBeGreaterThan(0);
-    expect(world.db.select().from(outbox).where(eq(outbox.status, 'sent')).all()).toHaveLength(8);
+    expect(composeMail(world.db).select().from(outbox).where(eq(outbox.status, 'sent')).all()).toHaveLength(8);
     expect(world.smtp.received).toHaveLength(8);
   });
 
@@ -352,7 +355,38 @@ describe('outbox worker delivering to a real SMTP server', () => {
 
     expect(withLineBreak).toThrow(/invalid address/);
     expect(quoted).toThrow(/invalid address/);
-    expect(world.db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(world.db).select().from(outbox).all()).toHaveLength(0);
+  });
+});
+
+describe('composing queued mail', () => {
+  it('queues only the template and its values; the worker composes subject and both parts before it sends', async () => {
+    const world = await deliveryWorld();
+    const queued = world.mailer.enqueue(world.db, { to: 'fatma@test.example', locale: 'nl', template: 'invitation', locals: { name: 'Fatma', inviter: 'Kees', link: 'http://127.0.0.1:3999/invitation/abc' } }, world.clock.now())!;
+    expect(queued).toMatchObject({ subject: '', html: '', text: '', locals: JSON.stringify({ name: 'Fatma', inviter: 'Kees', link: 'http://127.0.0.1:3999/invitation/abc' }) });
+    expect(claimDueMessages(world.db, world.clock.now(), MINUTE, 10)).toEqual([]);
+
+    await world.worker().runOnce();
+
+    const [received] = world.smtp.received;
+    expect(received?.parsed.subject).toBe('Uw account voor Aanschuiftafel');
+    expect(received?.parsed.text).toContain('Fatma');
+    expect(received?.parsed.html).toContain('http://127.0.0.1:3999/invitation/abc');
+    expect(world.db.select({ locals: outbox.locals, status: outbox.status }).from(outbox).where(eq(outbox.id, queued.id)).get()).toEqual({ locals: null, status: 'sent' });
+  });
+
+  it('fails a mail whose template cannot be composed at once, with the reason and an audit entry, and sends the others', async () => {
+    const world = await deliveryWorld();
+    const broken = world.mailer.enqueue(world.db, { to: 'fatma@test.example', locale: 'nl', template: 'no-such-template', locals: {} }, world.clock.now())!;
+    const fine = world.mailer.enqueue(world.db, { to: 'kees@test.example', locale: 'nl', template: 'invitation', locals: { name: 'Kees', inviter: 'Fatma', link: 'http://127.0.0.1:3999/invitation/def' } }, world.clock.now())!;
+
+    await world.worker().runOnce();
+
+    const rows = world.db.select().from(outbox).all();
+    expect(rows.find((row) => row.id === broken.id)).toMatchObject({ status: 'failed', locals: null, attempts: 0, lastError: expect.stringMatching(/^could not compose: Mail subject missing: mail:no-such-template.subject/) });
+    expect(rows.find((row) => row.id === fine.id)).toMatchObject({ status: 'sent' });
+    expect(world.smtp.received.map((mail) => mail.envelope.to)).toEqual([['kees@test.example']]);
+    expect(world.db.select().from(auditEvents).where(eq(auditEvents.objectId, String(broken.id))).all().map((event) => event.action)).toEqual(['mail.failed']);
   });
 });
 
@@ -395,7 +429,7 @@ describe('clearOldMailBodies (retention)', () => {
       expect(world.row(kept.id).text).toBe(kept.text);
     }
     const thirtyDaysAgo = new Date(world.clock.now().getTime() - 30 * DAY);
-    const oldWithBodies = world.db
+    const oldWithBodies = composeMail(world.db)
       .select()
       .from(outbox)
       .where(eq(outbox.status, 'sent'))

@@ -8,6 +8,7 @@ import { buildUser } from '../support/builders.ts';
 import { buildAttendee, buildNote } from '../support/notes-builders.ts';
 import { buildDinner } from '../support/rsvp-builders.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
+import { composeMail } from '../support/mail.ts';
 
 const DAY = 86_400_000;
 // buildDinner: 2030-01-20 18:00–21:00 Amsterdam, i.e. it ends at 20:00 UTC.
@@ -30,7 +31,7 @@ describe('sendPostDinnerInvitations', () => {
     const again = sendPostDinnerInvitations(jobDeps(world, new Date(DINNER_END.getTime() + 4 * DAY)));
 
     expect([early, first, again]).toEqual([0, 1, 0]);
-    const mail = world.db.select().from(outbox).get()!;
+    const mail = composeMail(world.db).select().from(outbox).get()!;
     expect(mail.toAddress).toBe(ana.email);
     expect(mail.locale).toBe('uk');
     expect(mail.text).toMatch(/\/ideas\/t\/[A-Za-z0-9_-]{43}/);
@@ -47,7 +48,7 @@ describe('sendReportReminders', () => {
     const counts = [2, 3, 3.5, 7, 8].map((days) => sendReportReminders(jobDeps(world, new Date(DINNER_END.getTime() + days * DAY))));
 
     expect(counts).toEqual([0, 1, 0, 1, 0]);
-    const mails = world.db.select().from(outbox).all();
+    const mails = composeMail(world.db).select().from(outbox).all();
     expect(mails.map((mail) => mail.dedupeKey)).toEqual([`notes.report-reminder:${dinner.id}:3`, `notes.report-reminder:${dinner.id}:7`]);
     expect(mails[0]!.toAddress).toBe(organiser.email);
   });
@@ -77,7 +78,7 @@ describe('sendReviewReminders', () => {
     const later = runNotesJobs(jobDeps(world, new Date('2030-02-02T08:00:00Z')));
 
     expect([before, onDay, later.reviewReminders]).toEqual([0, 1, 0]);
-    expect(world.db.select().from(outbox).where(eq(outbox.template, 'notes-review-reminder')).get()!.text).toContain(`/notes/${open.id}`);
+    expect(composeMail(world.db).select().from(outbox).where(eq(outbox.template, 'notes-review-reminder')).get()!.text).toContain(`/notes/${open.id}`);
     expect(world.db.select().from(notes).all()).toHaveLength(2);
   });
 });

@@ -15,6 +15,7 @@ import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
 import { formatTime, localDay } from '../../src/lib/dates.ts';
 import { fixedClock, makeTestApp, type TestClock } from '../support/app.ts';
 import { buildDinner, buildResident } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 const settings = { baseUrl: 'http://127.0.0.1:3999', timeZone: 'Europe/Amsterdam' };
 
@@ -32,7 +33,7 @@ describe('rsvp scheduler reminders', () => {
     const { db, mailer, clock, dinner, scheduler } = world();
     const guest = buildResident(db, { locale: 'pl' });
     answerRsvp(db, mailer, settings, dinner.id, guest.id, { answer: 'yes', people: 2, key: null }, { source: 'invitation', actorUserId: null }, clock.now());
-    const reminders = () => db.select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all();
+    const reminders = () => composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all();
 
     clock.set(new Date('2030-03-29T07:59:00Z'));
     scheduler().runOnce();
@@ -62,7 +63,7 @@ describe('rsvp scheduler reminders', () => {
     clock.set(new Date('2030-03-31T07:00:00Z'));
     scheduler().runOnce();
 
-    expect(db.select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all()).toHaveLength(0);
   });
 });
 
@@ -117,7 +118,7 @@ describe('reminders on the 2026 daylight-saving weekends, every tick run twice, 
     first.db.$client.close();
     const second = appInstance(file, clock);
     tick(second, local(y, m, d + 1, 18), local(y, m, d + 2, 19));
-    const reminders = second.db.select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all();
+    const reminders = composeMail(second.db).select().from(outbox).where(eq(outbox.template, 'rsvp-reminder')).all();
     second.db.$client.close();
     fs.rmSync(dir, { recursive: true, force: true });
 
@@ -177,6 +178,6 @@ describe('promoteAfterCapacityChanges', () => {
       [b.id, 'confirmed'],
       [c.id, 'waiting'],
     ]);
-    expect(db.select().from(outbox).where(eq(outbox.template, 'rsvp-promoted')).all().map((m) => m.toAddress)).toEqual([b.email]);
+    expect(composeMail(db).select().from(outbox).where(eq(outbox.template, 'rsvp-promoted')).all().map((m) => m.toAddress)).toEqual([b.email]);
   });
 });

@@ -12,6 +12,7 @@ import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
 import { buildResident } from '../support/rsvp-builders.ts';
 import type { SoakJob, SoakReport } from '../support/rsvp-soak-worker.ts';
 import { buildScheduledDinners, buildVenue } from '../support/scheduling-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 // TEST-PLAN A8 [nightly]: part of `npm run test:soak` (SOAK=1), not of every push.
 const DURATION_MS = 60_000;
@@ -52,7 +53,7 @@ describe.skipIf(!process.env.SOAK)('a minute of random answers, cancellations an
     const ids = dinnerRows.map((d) => d.id);
     const answers = db.select().from(rsvps).where(inArray(rsvps.dinnerId, ids)).all();
     const seats = new Map(db.select({ id: dinners.id, capacity: dinners.capacity }).from(dinners).where(inArray(dinners.id, ids)).all().map((d) => [d.id, d.capacity]));
-    const answerMails = db.select().from(outbox).where(inArray(outbox.template, ['rsvp-confirmed', 'rsvp-waiting', 'rsvp-cancelled'])).all();
+    const answerMails = composeMail(db).select().from(outbox).where(inArray(outbox.template, ['rsvp-confirmed', 'rsvp-waiting', 'rsvp-cancelled'])).all();
     const emails = new Map(db.select({ id: residents.id, email: residents.email }).from(residents).all().map((r) => [r.id, r.email]));
     db.$client.close();
     const total = (key: keyof Omit<SoakReport, 'unexpected'>) => reports.reduce((sum, r) => sum + r[key], 0);

@@ -12,6 +12,7 @@ import { buildNote } from '../support/notes-builders.ts';
 import { buildResident, personalLink } from '../support/rsvp-builders.ts';
 import { credentialsForUser, type Credentials } from '../support/security.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { testRenderMail } from '../support/mail.ts';
 
 // Test plan H5 (and G5): every export, every view of a guest list, every role change, every erasure
 // and every refused authorisation leaves exactly one audit event with actor, UTC time and object id.
@@ -195,7 +196,7 @@ describe('text log', () => {
     smtp.failNext(1, { code: 550, stage: 'rcpt', message: `No mailbox for ${name}` });
     const transport = nodemailer.createTransport(smtp.transportOptions());
     const lines: string[] = [];
-    const worker = createOutboxWorker({ db, transport, from: 'noreply@test.example', now: clock.now, log: (message) => lines.push(...message.split('\n')) });
+    const worker = createOutboxWorker({ db, renderMail: testRenderMail(), transport, from: 'noreply@test.example', now: clock.now, log: (message) => lines.push(...message.split('\n')) });
 
     await worker.runOnce();
     transport.close();

@@ -6,6 +6,7 @@ import type { Dinner } from '../../src/features/scheduling/scheduling.schema.ts'
 import { makeTestApp, type TestApp } from '../support/app.ts';
 import { browserAgent } from '../support/builders.ts';
 import { buildDinner, buildResident } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 // Test plan E6 and E7: "send me my link" (POST /r-new-link) never tells whether an address is
 // known, and cannot be used to flood a mailbox. The response time half of E6 is measured by
@@ -29,7 +30,7 @@ describe('"send me my link"', () => {
     world.db.insert(rsvps).values({ dinnerId: dinner.id, residentId: resident.id, status: 'invited', source: 'invitation', invitedAt: at, createdAt: at, updatedAt: at }).run();
     return resident;
   };
-  const linkMails = () => world.db.select().from(outbox).where(eq(outbox.template, 'rsvp-links')).all();
+  const linkMails = () => composeMail(world.db).select().from(outbox).where(eq(outbox.template, 'rsvp-links')).all();
 
   it('gives 50 known and 50 unknown addresses the same status and page, and only queues the mails of the known ones', async () => {
     const known = Array.from({ length: 50 }, () => invitedResident().email!);
@@ -62,6 +63,6 @@ describe('"send me my link"', () => {
     }
 
     expect(answers.filter((a) => a.status !== 200 || a.body !== neutral)).toEqual([]);
-    expect(world.db.select().from(outbox).where(and(eq(outbox.template, 'rsvp-links'), eq(outbox.toAddress, email!))).all()).toHaveLength(3);
+    expect(composeMail(world.db).select().from(outbox).where(and(eq(outbox.template, 'rsvp-links'), eq(outbox.toAddress, email!))).all()).toHaveLength(3);
   });
 });

@@ -7,6 +7,7 @@ import { makeTestApp, type TestApp } from '../support/app.ts';
 import { browserAgent, buildUser, linkIn } from '../support/builders.ts';
 import { buildAttendee, noteLinkPath } from '../support/notes-builders.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 // Test plan E8: once a resident is erased, cancels, or gets another e-mail address, the links
 // they were sent before stop working (410); the resident is never left without a working link.
@@ -20,7 +21,7 @@ describe('revoking personal links', () => {
   });
   const status = async (path: string) => (await request(world.app).get(path)).status;
   const mailTo = (email: string, template: string) =>
-    world.db.select().from(outbox).where(and(eq(outbox.toAddress, email), eq(outbox.template, template))).orderBy(desc(outbox.id)).get()!;
+    composeMail(world.db).select().from(outbox).where(and(eq(outbox.toAddress, email), eq(outbox.template, template))).orderBy(desc(outbox.id)).get()!;
 
   it('ends every link of an erased resident, for every dinner', async () => {
     const { db } = world;

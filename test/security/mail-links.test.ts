@@ -12,6 +12,7 @@ import { allowedActor, bodyFor, entryFor, inventory, makeMatrixWorld, pathFor, s
 import { UNSAFE_METHODS } from '../support/routes.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
 import { totalChanges, watchWrites } from '../support/security.ts';
+import { composeMail } from '../support/mail.ts';
 
 // Test plan E2: mail scanners (Outlook Safe Links) open every link in a mail, with HEAD and GET and
 // no cookies, the moment it arrives. None of those visits may change anything.
@@ -34,7 +35,7 @@ describe('links in mail, opened by a scanner', () => {
       const creds = await world.credentials(allowedActor(route) ?? 'admin');
       await send(world.app, route, await pathFor(route, world.ctx), creds, await bodyFor(route, world.ctx));
     }
-    const mails = world.db.select({ id: outbox.id, template: outbox.template, html: outbox.html, text: outbox.text }).from(outbox).all();
+    const mails = composeMail(world.db).select({ id: outbox.id, template: outbox.template, html: outbox.html, text: outbox.text }).from(outbox).all();
     const links = mails.flatMap((mail) => ownLinks(mail.html, mail.text).map((link) => ({ template: mail.template, link })));
     const writes = watchWrites(world.db);
     writes.reset();
@@ -66,7 +67,7 @@ describe('a resident acting on a mail a scanner opened first', () => {
   });
   const settings = () => ({ baseUrl: world.config.baseUrl, timeZone: world.config.timeZone });
   const mailTo = (email: string, template: string) =>
-    world.db.select().from(outbox).where(and(eq(outbox.toAddress, email), eq(outbox.template, template))).orderBy(desc(outbox.id)).get()!;
+    composeMail(world.db).select().from(outbox).where(and(eq(outbox.toAddress, email), eq(outbox.template, template))).orderBy(desc(outbox.id)).get()!;
   const rsvpOf = (residentId: number) => world.db.select().from(rsvps).where(and(eq(rsvps.dinnerId, dinner.id), eq(rsvps.residentId, residentId))).get();
 
   /** HEAD and GET without cookies on every link in the mail: nothing changes. Returns the mail's first link starting with `prefix`. */

@@ -6,6 +6,7 @@ import { newToken } from '../../src/lib/tokens.ts';
 import { allowedActor, bodyFor, entryFor, inventory, makeMatrixWorld, pathFor, send, type MatrixWorld } from '../support/matrix.ts';
 import { UNSAFE_METHODS } from '../support/routes.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { composeMail, testRenderMail } from '../support/mail.ts';
 
 // Test plan E1: tokens are long and random, and the database holds only their hashes, so a
 // stolen backup opens no resident's link, no invitation and no password reset.
@@ -36,7 +37,7 @@ describe('tokens in the database', () => {
     }
     smtp = await startSmtpServer();
     const transport = nodemailer.createTransport(smtp.transportOptions());
-    const worker = createOutboxWorker({ db: world.db, transport, from: world.config.mailFrom, now: world.clock.now, log: () => {} });
+    const worker = createOutboxWorker({ db: world.db, renderMail: testRenderMail(), transport, from: world.config.mailFrom, now: world.clock.now, log: () => {} });
     while ((await worker.runOnce()) > 0);
     transport.close();
     mailedTokens = [...new Set(smtp.received.flatMap((mail) => [...`${mail.parsed.text}\n${mail.parsed.html}`.matchAll(/\/([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g)].map((m) => m[1]!)))];
@@ -47,7 +48,7 @@ describe('tokens in the database', () => {
   });
 
   it('delivers every queued mail, with working links in them', () => {
-    expect(world.db.select({ status: outbox.status }).from(outbox).all().every((row) => row.status === 'sent')).toBe(true);
+    expect(composeMail(world.db).select({ status: outbox.status }).from(outbox).all().every((row) => row.status === 'sent')).toBe(true);
     expect(mailedTokens.length).toBeGreaterThan(5);
   });
 
@@ -57,7 +58,7 @@ describe('tokens in the database', () => {
   });
 
   it('keeps the delivered copy of each mail readable, with its links shortened', () => {
-    const invitation = world.db.select({ text: outbox.text }).from(outbox).all().find((row) => row.text.includes('/r/'));
+    const invitation = composeMail(world.db).select({ text: outbox.text }).from(outbox).all().find((row) => row.text.includes('/r/'));
     expect(invitation?.text).toMatch(/\/r\/…/);
   });
 });

@@ -15,6 +15,7 @@ import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
 import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
 import { buildResident as buildXssResident } from '../support/rsvp-builders.ts';
 import { dinnerForm, venueForm } from '../support/scheduling-builders.ts';
+import { composeMail } from '../support/mail.ts';
 
 // Test plan D1: every payload through every user-editable field, then every page and mail part checked.
 
@@ -213,7 +214,7 @@ async function sweepPages(world: MatrixWorld): Promise<string[]> {
 async function sweepMail(world: MatrixWorld): Promise<string[]> {
   const problems: string[] = [];
   const admin = await asAdmin(world);
-  for (const mail of world.db.select().from(outbox).all()) {
+  for (const mail of composeMail(world.db).select().from(outbox).all()) {
     problems.push(...xssProblems(mail.html, XSS_PAYLOADS, `mail ${mail.id} HTML part`));
     problems.push(...textPartProblems(mail.text, XSS_PAYLOADS, `mail ${mail.id} text part`));
     for (const page of [`/admin/mail/${mail.id}`, `/admin/mail/${mail.id}/html`]) {
@@ -248,7 +249,7 @@ describe('XSS corpus through every user-editable field', () => {
           problems.push(...xssProblems(res.text, XSS_PAYLOADS, page.path));
         }
         if (result.mailTo) {
-          const mail = world.db.select().from(outbox).where(eq(outbox.toAddress, result.mailTo)).get();
+          const mail = composeMail(world.db).select().from(outbox).where(eq(outbox.toAddress, result.mailTo)).get();
           expect(mail, `a mail to ${result.mailTo}`).toBeDefined();
           if (result.stored !== undefined) expect(mail!.text).toContain(result.stored.replace(/[\r\n]+/g, '\n').split('\n')[0]);
         }

@@ -73,9 +73,10 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Running
   const db = openDatabase(config.databasePath);
   const now = () => new Date();
   const i18n = createI18n();
-  const mailer = createMailer(createMailRenderer({ i18n, baseUrl, cache: true }), baseUrl);
+  const mailer = createMailer(baseUrl);
   const worker = createOutboxWorker({
     db,
+    renderMail: createMailRenderer({ i18n, baseUrl, cache: true }),
     transport: nodemailer.createTransport(smtp.transportOptions()),
     from: config.mailFrom,
     now,

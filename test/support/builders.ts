@@ -6,6 +6,7 @@ import { outbox, type Role, type User } from '../../src/db/schema.ts';
 import { createUser } from '../../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { createSession } from '../../src/features/auth/sessions.service.ts';
+import { composeMail } from './mail.ts';
 
 let sequence = 0;
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -62,7 +63,7 @@ export function browserAgent(app: Express) {
 }
 
 export function lastMail(db: Db) {
-  return db.select().from(outbox).orderBy(desc(outbox.id)).get();
+  return composeMail(db).select().from(outbox).orderBy(desc(outbox.id)).get();
 }
 
 /** The first link in a text that starts with the given path on the test base URL. */

@@ -5,15 +5,13 @@
 // control that acknowledges before committing (the protection turned off, so the parent must see a loss).
 import { openDatabase } from '../../src/db/client.ts';
 import { recordAudit } from '../../src/features/audit/audit.service.ts';
-import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
 import { createMailer } from '../../src/features/mail/outbox.service.ts';
-import { createI18n } from '../../src/i18n/i18n.ts';
 
 const [file, start, synchronous = 'NORMAL', mode = 'safe'] = process.argv.slice(2);
 const baseUrl = 'http://127.0.0.1:3999';
 const db = openDatabase(file!);
 db.$client.pragma(`synchronous = ${synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl, cache: true }), baseUrl);
+const mailer = createMailer(baseUrl);
 const now = new Date('2030-01-10T12:00:00Z');
 const ackFirst = mode === 'ack-first';
 

@@ -3,11 +3,9 @@
 // answers yes (1–3 people), cancels, or the organiser edits a dinner's capacity.
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/client.ts';
-import { createMailRenderer } from '../../src/features/mail/mail-renderer.ts';
 import { createMailer } from '../../src/features/mail/outbox.service.ts';
 import { answerRsvp } from '../../src/features/rsvp/rsvp.service.ts';
 import { PlanningError, updateDinner } from '../../src/features/scheduling/dinners.service.ts';
-import { createI18n } from '../../src/i18n/i18n.ts';
 import { AppError } from '../../src/lib/errors.ts';
 import { TEST_BASE_URL } from './app.ts';
 import { dinnerInput, schedulingContext } from './scheduling-builders.ts';
@@ -21,7 +19,7 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 
 process.once('message', (job: SoakJob) => {
   const db = openDatabase(job.file);
-  const mailer = createMailer(createMailRenderer({ i18n: createI18n(), baseUrl: TEST_BASE_URL, cache: true }), TEST_BASE_URL);
+  const mailer = createMailer(TEST_BASE_URL);
   process.send!({ ready: true });
   process.once('message', () => {
     const report: SoakReport = { operations: 0, mailedAnswers: 0, capacityEdits: 0, refused: 0, busy: 0, unexpected: [] };

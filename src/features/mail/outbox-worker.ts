@@ -1,7 +1,8 @@
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../../db/client.ts';
 import type { OutboxRow } from '../../db/schema.ts';
-import { claimDueMessages, clearOldMailBodies, markFailed, markRetry, markSent, withoutLinkTokens, type MailAttachment } from './outbox.service.ts';
+import type { RenderMail } from './mail-renderer.ts';
+import { claimDueMessages, clearOldMailBodies, composeQueuedMail, deliverToMailbox, markFailed, markRetry, markSent, withoutLinkTokens, type MailAttachment } from './outbox.service.ts';
 
 /** Minutes to wait after attempt N fails (then the last value repeats) before trying again. */
 const BACKOFF_MINUTES = [0.5, 2, 10, 30, 60, 120, 240];
@@ -15,6 +16,8 @@ export function defaultBackoffMs(attempt: number, random: () => number = Math.ra
 
 export type OutboxWorkerOptions = {
   db: Db;
+  /** Composes queued mails before they are sent (composeQueuedMail). */
+  renderMail: RenderMail;
   /** Null delivers to the in-app mailbox (development without SMTP_URL). */
   transport: Transporter | null;
   from: string;
@@ -106,7 +109,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
    * covers one attempt and never a wait in a local queue.
    */
   async function runOnce(): Promise<number> {
-    let attempted = 0;
+    composeQueuedMail(options.db, options.renderMail, options.now(), batchSize);
+    let attempted = options.transport ? 0 : deliverToMailbox(options.db, options.now(), batchSize);
     const lane = async () => {
       while (attempted < batchSize) {
         const [row] = claimDueMessages(options.db, options.now(), leaseMs, 1);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { preparedQuery, writeTransaction, type Db, type DbOrTx } from '../../db/client.ts';
 import { outbox, type OutboxRow } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -15,7 +15,7 @@ export type MailMessage = {
   attachments?: MailAttachment[];
 };
 
-/** Composes mails and queues them; call enqueue inside the transaction that causes the mail. */
+/** Queues mails; call enqueue inside the transaction that causes the mail. */
 export type Mailer = {
   enqueue(tx: DbOrTx, message: MailMessage, now: Date): OutboxRow | undefined;
 };
@@ -25,20 +25,24 @@ export type Mailer = {
 // even when a future caller forgets to.
 const PLAIN_ADDRESS = /^[^\s"<>(),;:\\@]+@[^\s"<>(),;:\\@]+$/;
 
-export function createMailer(renderMail: RenderMail, baseUrl: string): Mailer {
+/**
+ * The transaction that causes a mail stores its template and values; the delivery worker composes
+ * subject and bodies from them (composeQueuedMail). Rendering inside the transaction was most of
+ * a resident's answer (bench/rsvp, ADR 010), and nothing in a mail depends on the moment it is
+ * composed: every value it shows is taken when it is queued.
+ */
+export function createMailer(baseUrl: string): Mailer {
   return {
     enqueue(tx, message, now) {
       if (!PLAIN_ADDRESS.test(message.to)) throw new Error(`Refusing to queue mail to an invalid address: ${JSON.stringify(message.to)}`);
-      const rendered = renderMail(message.template, message.locale, message.locals);
+      if (!/^[a-z0-9-]+$/.test(message.template)) throw new Error(`Invalid mail template name: ${message.template}`);
       return insertMessageQuery(tx).get({
         messageId: newMessageId(baseUrl),
         dedupeKey: message.dedupeKey ?? null,
         toAddress: message.to,
         locale: message.locale,
         template: message.template,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
+        locals: JSON.stringify(message.locals),
         attachments: message.attachments ? JSON.stringify(message.attachments) : null,
         nextAttemptAt: now,
         createdAt: now,
@@ -56,9 +60,10 @@ const insertMessageQuery = preparedQuery((db) =>
       toAddress: sql.placeholder('toAddress'),
       locale: sql.placeholder('locale'),
       template: sql.placeholder('template'),
-      subject: sql.placeholder('subject'),
-      html: sql.placeholder('html'),
-      text: sql.placeholder('text'),
+      subject: '',
+      html: '',
+      text: '',
+      locals: sql.placeholder('locals'),
       attachments: sql.placeholder('attachments'),
       nextAttemptAt: sql.placeholder('nextAttemptAt'),
       createdAt: sql.placeholder('createdAt'),
@@ -67,6 +72,41 @@ const insertMessageQuery = preparedQuery((db) =>
     .returning()
     .prepare(),
 );
+
+/**
+ * Composes up to `limit` queued mails: renders subject and bodies from their stored values and
+ * stores them in one transaction (rendering happens before it, so the write lock is held briefly).
+ * A mail that cannot be composed (a template error) is failed at once: retrying cannot help.
+ * Returns how many mails were composed or failed.
+ */
+export function composeQueuedMail(db: Db, renderMail: RenderMail, now: Date, limit = 50): number {
+  const queued = db
+    .select({ id: outbox.id, template: outbox.template, locale: outbox.locale, locals: outbox.locals })
+    .from(outbox)
+    .where(isNotNull(outbox.locals))
+    .orderBy(asc(outbox.id))
+    .limit(limit)
+    .all();
+  const composed = queued.map((row) => {
+    try {
+      return { id: row.id, mail: renderMail(row.template, row.locale, JSON.parse(row.locals!) as Record<string, unknown>) };
+    } catch (error) {
+      return { id: row.id, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+  writeTransaction(db, (tx) => {
+    for (const item of composed) {
+      const stillQueued = and(eq(outbox.id, item.id), isNotNull(outbox.locals));
+      if ('mail' in item) {
+        tx.update(outbox).set({ ...item.mail, locals: null }).where(stillQueued).run();
+        continue;
+      }
+      const failed = tx.update(outbox).set({ status: 'failed', locals: null, lastError: `could not compose: ${item.error}`.slice(0, 1000) }).where(stillQueued).run();
+      if (failed.changes > 0) recordAudit(tx, { actorUserId: null, action: 'mail.failed', objectType: 'outbox', objectId: item.id }, now);
+    }
+  });
+  return composed.length;
+}
 
 /**
  * Claims up to `limit` due messages for delivery: pending ones whose next attempt is due, and
@@ -88,7 +128,7 @@ const firstDue = (db: DbOrTx, status: 'pending' | 'sending', dueColumn: typeof o
   db
     .select({ id: outbox.id, nextAttemptAt: outbox.nextAttemptAt })
     .from(outbox)
-    .where(and(eq(outbox.status, status), lte(dueColumn, sql.placeholder('now'))))
+    .where(and(eq(outbox.status, status), lte(dueColumn, sql.placeholder('now')), isNull(outbox.locals)))
     .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
     .limit(sql.placeholder('limit'))
     .prepare();
@@ -102,6 +142,24 @@ const claimQuery = preparedQuery((db) =>
     .returning()
     .prepare(),
 );
+
+/**
+ * Without SMTP the mailbox page is the delivery (development, demo): up to `limit` due, composed
+ * mails are marked sent as they are, links intact, in one statement. Returns how many.
+ */
+export function deliverToMailbox(db: Db, now: Date, limit: number): number {
+  const due = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), isNull(outbox.locals)))
+    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
+    .limit(limit);
+  return db
+    .update(outbox)
+    .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, lockedUntil: null, lastError: null })
+    .where(inArray(outbox.id, due))
+    .run().changes;
+}
 
 /**
  * Records a delivery. A message that another worker already recorded as sent keeps its first
@@ -207,6 +265,7 @@ export function listOutbox(db: Db, page: number, pageSize: number) {
       id: outbox.id,
       toAddress: outbox.toAddress,
       subject: outbox.subject,
+      template: outbox.template,
       status: outbox.status,
       attempts: outbox.attempts,
       lastError: outbox.lastError,

@@ -8,6 +8,7 @@ import { dinners, dinnerSeries } from '../../../src/features/scheduling/scheduli
 import { fixedClock, makeTestApp } from '../../support/app.ts';
 import { browserAgent, buildUser } from '../../support/builders.ts';
 import { buildScheduledDinners, buildVenue, dinnerForm, schedulingContext } from '../../support/scheduling-builders.ts';
+import { composeMail } from '../../support/mail.ts';
 
 const ZONE = 'Europe/Amsterdam';
 
@@ -278,7 +279,7 @@ describe('cancelling and moving published dinners', () => {
     const result = cancelDinners(db, mailer, id!, { reason: 'Ziekte van de kok', scope: 'this' }, schedulingContext(undefined, { listRecipients: recipients }));
 
     expect(result).toEqual({ changed: 1, notified: 2 });
-    const mails = db.select().from(outbox).orderBy(asc(outbox.id)).all();
+    const mails = composeMail(db).select().from(outbox).orderBy(asc(outbox.id)).all();
     expect(mails.map((m) => [m.toAddress, m.locale, m.subject])).toEqual([
       ['ayse@example.org', 'tr', 'İptal edildi: Lentediner'],
       ['jan@example.org', 'nl', 'Gaat niet door: Lentediner'],
@@ -300,7 +301,7 @@ describe('cancelling and moving published dinners', () => {
 
     updateDinner(db, mailer, id!, { ...dinnerEdit(venue.id), date: '2030-02-03', startTime: '18:30', endTime: '21:30' }, schedulingContext(undefined, { listRecipients: () => recipients().slice(1, 2) }));
 
-    const mail = db.select().from(outbox).get()!;
+    const mail = composeMail(db).select().from(outbox).get()!;
     expect(mail.subject).toBe('Nieuwe tijd: Buurtdiner');
     expect(mail.text).toContain('Nieuwe tijd: zo 3 feb. 2030, 18:30–21:30');
     const parsed = parseAttachment(mail);
@@ -333,7 +334,7 @@ describe('cancelling and moving published dinners', () => {
     const result = cancelDinners(db, mailer, id!, { reason: '', scope: 'this' }, schedulingContext(undefined, { listRecipients: recipients }));
 
     expect(result.notified).toBe(0);
-    expect(db.select().from(outbox).all()).toHaveLength(0);
+    expect(composeMail(db).select().from(outbox).all()).toHaveLength(0);
   });
 });
 

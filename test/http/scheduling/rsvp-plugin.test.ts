@@ -9,6 +9,7 @@ import { makeTestApp } from '../../support/app.ts';
 import { browserAgent, buildUser } from '../../support/builders.ts';
 import { buildResident } from '../../support/rsvp-builders.ts';
 import { buildScheduledDinners, buildVenue, dinnerForm } from '../../support/scheduling-builders.ts';
+import { composeMail } from '../../support/mail.ts';
 
 // Scheduling with the RSVP feature plugged in (rsvp-bridge.ts): real answers, real recipients.
 
@@ -40,7 +41,7 @@ describe('scheduling with RSVP answers', () => {
     const res = await browser.post(`/agenda/dinners/${id}/cancel`, { reason: 'Storm', scope: 'this' });
 
     expect(res.status).toBe(303);
-    const mails = db.select().from(outbox).where(eq(outbox.template, 'dinner-cancelled')).orderBy(asc(outbox.toAddress)).all();
+    const mails = composeMail(db).select().from(outbox).where(eq(outbox.template, 'dinner-cancelled')).orderBy(asc(outbox.toAddress)).all();
     expect(mails.map((m) => m.toAddress).sort()).toEqual([seated.email, waiting.email].sort());
     expect(mails.find((m) => m.toAddress === seated.email)!.subject).toBe('Odwołane: Lentediner');
   });
