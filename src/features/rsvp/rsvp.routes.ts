@@ -3,7 +3,7 @@ import type { i18n as I18nInstance } from 'i18next';
 import type { AppDeps } from '../../app.ts';
 import { LANGUAGE_COOKIE } from '../../app.ts';
 import { isLocale, LOCALES, textDirection, translatorFor, type Locale } from '../../i18n/i18n.ts';
-import { writeTransaction, type Db, type Tx } from '../../db/client.ts';
+import { createGroupCommit, type Db, type Tx } from '../../db/client.ts';
 import { formatDateTime } from '../../lib/dates.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { parseForm, type FieldErrors } from '../../lib/forms.ts';
@@ -48,6 +48,7 @@ export const sensitiveChoices = { dietTags: DIET_TAGS, accessTags: ACCESS_TAGS, 
 /** Personal-link pages for residents: answer, change, cancel, see and delete their data. No account needed. */
 export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   const router = Router();
+  const answers = createGroupCommit(db);
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
   router.use(['/r/:token', '/join/:token'], linkGuessLimiter({ windowMs: config.rateLimits.windowMs, limit: config.rateLimits.perIp, now }));
 
@@ -109,9 +110,10 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   /**
    * Records the answer and, after a cancellation, the fresh link the browser moves on to: the page's
    * own link was revoked with the others (E8). Both in the one transaction, so neither goes alone.
+   * Answers that arrive together are committed together (createGroupCommit).
    */
-  function answer(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, record: (tx: Tx) => AnswerResult): void {
-    const { result, token } = writeTransaction(db, (tx) => {
+  async function answer(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, record: (tx: Tx) => AnswerResult): Promise<void> {
+    const { result, token } = await answers.run((tx) => {
       const result = record(tx);
       return { result, token: result.outcome === 'cancelled' ? issueRsvpLink(tx, ctx.resident.id, ctx.dinner, now()) : ctx.token };
     });
@@ -125,7 +127,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     renderAnswerPage(res, ctx, 200, null, {});
   });
 
-  router.post('/r/:token', (req, res) => {
+  router.post('/r/:token', async (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
     const given = parseForm(AnswerForm, req.body);
@@ -137,16 +139,16 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     const window = answerWindow(ctx.dinner, now());
     if (window !== 'open') throw new AppError(409, 'answers_closed', window === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
     // One IMMEDIATE transaction for both: an answer that fails leaves no half-saved sensitive data.
-    answer(res, ctx, (tx) => {
+    await answer(res, ctx, (tx) => {
       saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now());
       return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, given.data, { source: 'invitation', actorUserId: null }, now(), 0);
     });
   });
 
-  router.post('/r/:token/cancel', (req, res) => {
+  router.post('/r/:token/cancel', async (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
-    answer(res, ctx, (tx) => recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now(), 0));
+    await answer(res, ctx, (tx) => recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now(), 0));
   });
 
   router.get('/r/:token/data', (req, res) => {
