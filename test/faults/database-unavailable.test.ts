@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.ts';
 import { makeTestApp } from '../support/app.ts';
 import { browserAgent, buildUser } from '../support/builders.ts';
+import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
 import { rowCounts } from '../support/security.ts';
 
 // Test plan B6: a database that refuses writes (read-only, or full) gives a 503 page without
@@ -63,6 +64,34 @@ describe('database that refuses writes', () => {
       expect(rowCounts(db)).toEqual(before);
       const accepted = await invite('accepted@test.example');
       expect(accepted.status).toBe(303);
+      db.$client.close();
+    });
+
+    it(`refuses a resident's answer with 503 when the database is ${fault.name}, stores none of it, and takes the next answer once it recovers`, async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aanschuiftafel-dbfault-'));
+      const db = openDatabase(path.join(dir, 'app.sqlite'));
+      const { app } = makeTestApp({ db });
+      const dinner = buildDinner(db, { capacity: 200 });
+      const links = Array.from({ length: 51 }, (_, i) => personalLink(db, buildResident(db, { email: `r${i}@test.example` }).id, dinner));
+      const browser = browserAgent(app);
+      await browser.get(links[0]!);
+      const answer = (link: string) => browser.post(link, { answer: 'yes', people: '2' });
+      fault.break(db);
+      const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+
+      let before = rowCounts(db);
+      let refused = await answer(links[0]!);
+      for (let i = 1; i < 50 && refused.status === 303; i++) {
+        before = rowCounts(db);
+        refused = await answer(links[i]!);
+      }
+
+      expect(refused.status).toBe(503);
+      expect(refused.text).not.toMatch(/SqliteError|SQLITE_|INSERT|\bat .+:\d+:\d+/);
+      expect(logged).toHaveBeenCalled();
+      fault.mend(db);
+      expect(rowCounts(db)).toEqual(before);
+      expect((await answer(links[50]!)).status).toBe(303);
       db.$client.close();
     });
   }
