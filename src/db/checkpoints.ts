@@ -7,6 +7,7 @@ import { startBackgroundThread, type BackgroundThread } from '../lib/threads.ts'
  * is stopped, the connection checkpoints on its own again.
  */
 export function startCheckpointThread(db: Db, file: string, options: { intervalMs?: number; log?: (message: string) => void } = {}): BackgroundThread {
+  const ownPages = db.$client.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.$client.pragma('wal_autocheckpoint = 0');
   const thread = startBackgroundThread(new URL('./checkpoint-thread.ts', import.meta.url), {
     name: 'checkpoint',
@@ -16,7 +17,7 @@ export function startCheckpointThread(db: Db, file: string, options: { intervalM
   return {
     async stop() {
       await thread.stop();
-      db.$client.pragma('wal_autocheckpoint = 1000');
+      db.$client.pragma(`wal_autocheckpoint = ${ownPages}`);
     },
   };
 }

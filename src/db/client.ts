@@ -91,12 +91,24 @@ export function createGroupCommit(db: Db, maxBatch = 64) {
     try {
       writeTransaction(db, (tx) => {
         for (const { work } of batch) {
-          // SQLite ends a transaction by itself after some errors (a full disk): what follows must
-          // not run outside it, where each statement would commit on its own.
-          if (!db.$client.inTransaction) throw new Error('the batch transaction ended early');
+          let pieceError: unknown;
           try {
-            outcomes.push({ ok: true, value: tx.transaction((piece) => (transactionOwners.set(piece, db), work(piece))) });
+            const value = tx.transaction((piece) => {
+              transactionOwners.set(piece, db);
+              try {
+                return work(piece);
+              } catch (error) {
+                pieceError = error;
+                throw error;
+              }
+            });
+            outcomes.push({ ok: true, value });
           } catch (error) {
+            // SQLite ends the whole transaction by itself after some errors (a full disk, I/O), and
+            // the savepoint's rollback then fails too: nothing may run outside the transaction,
+            // where each statement would commit on its own, and every piece fails with the error
+            // that ended it (the error page tells a full disk apart).
+            if (!db.$client.inTransaction) throw pieceError ?? error;
             outcomes.push({ ok: false, error });
           }
         }

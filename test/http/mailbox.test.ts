@@ -168,6 +168,21 @@ describe('GET /admin/mail/:id', () => {
     expect(page.text).not.toContain('<iframe');
   });
 
+  it('says a mail that could not be composed could not be, in the list and on its page', async () => {
+    const world = makeTestApp();
+    const cookie = await signedInAs(world, ['admin']);
+    const mail = world.mailer.enqueue(world.db, { to: 'fatma@test.example', locale: 'nl', template: 'no-such-template', locals: {} }, world.clock.now())!;
+    composeMail(world.db);
+
+    const list = await request(world.app).get('/admin/mail').set('Cookie', cookie);
+    const page = await request(world.app).get(`/admin/mail/${mail.id}`).set('Cookie', cookie);
+
+    expect(list.text).toContain(`<a href="/admin/mail/${mail.id}">(niet opgemaakt: no-such-template)</a>`);
+    expect(page.text).toContain('Deze mail kon niet worden opgemaakt');
+    expect(page.text).toContain('could not compose: Mail subject missing');
+    expect(page.text).not.toContain('De inhoud van deze mail is verwijderd');
+  });
+
   it.each(['999', '12abc', '0', '-1', '1e3'])('answers 404 for the id %s', async (id) => {
     const world = makeTestApp();
     const cookie = await signedInAs(world, ['admin']);

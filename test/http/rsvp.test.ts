@@ -1,4 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import { consents, residentSensitive } from '../../src/features/residents/residents.schema.ts';
@@ -148,6 +151,41 @@ describe('POST /r/:token', () => {
     expect(res.text).toContain(`value="${people}"`);
     expect(db.select().from(rsvps).all()).toHaveLength(0);
     expect(composeMail(db).select().from(outbox).all()).toHaveLength(0);
+  });
+
+  it('refuses an answer through a link that a cancellation committed together with it has revoked', async () => {
+    const { app, db } = makeTestApp();
+    const dinner = buildDinner(db, { capacity: 100 });
+    const resident = buildResident(db);
+    const link = personalLink(db, resident.id, dinner);
+    const browser = browserAgent(app);
+    await browser.get(link);
+    await browser.post(link, { answer: 'yes', people: '1' });
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const page = await fetch(`http://127.0.0.1:${port}${link}`);
+    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+
+    // Both requests are written in one turn, so the server reads them in one turn and the group
+    // commit takes them into one transaction: the cancellation first, then the answer.
+    const sockets = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => { const socket = net.connect(port, '127.0.0.1', () => resolve(socket)); })));
+    const replies = sockets.map((socket) => new Promise<string>((resolve) => { let text = ''; socket.on('data', (chunk) => { text += chunk; if (text.includes('\r\n\r\n')) resolve(text); }); }));
+    const raw = (path: string, form: Record<string, string>) => {
+      const body = new URLSearchParams({ _csrf: csrf, ...form }).toString();
+      return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    };
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the server has accepted both connections
+    sockets[0]!.write(raw(`${link}/cancel`, {}));
+    sockets[1]!.write(raw(link, { answer: 'yes', people: '2' }));
+    const [cancel, answer] = await Promise.all(replies);
+    sockets.forEach((socket) => socket.destroy());
+    server.close();
+
+    expect(cancel).toMatch(/^HTTP\/1\.1 303/);
+    expect(answer).toMatch(/^HTTP\/1\.1 410/);
+    expect(db.select().from(rsvps).where(eq(rsvps.residentId, resident.id)).get()!.status).toBe('cancelled');
   });
 
   it('refuses answers after the deadline and for a cancelled dinner with a clear message', async () => {

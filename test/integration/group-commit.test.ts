@@ -73,6 +73,25 @@ describe('group commit', () => {
     expect(names(db)).toEqual([]);
   });
 
+  it('rejects every piece with the error that ended the transaction when SQLite rolled the whole of it back', async () => {
+    const { db } = fileDatabase();
+    const commits = createGroupCommit(db);
+    const diskFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+
+    const results = await Promise.allSettled([
+      commits.run((tx) => tx.run(sql`insert into piece (name) values ('a')`)),
+      commits.run(() => {
+        // What SQLite does on its own after SQLITE_FULL or an I/O error: the transaction is gone.
+        db.$client.exec('ROLLBACK');
+        throw diskFull;
+      }),
+      commits.run((tx) => tx.run(sql`insert into piece (name) values ('c')`)),
+    ]);
+
+    expect(results).toEqual([0, 1, 2].map(() => ({ status: 'rejected', reason: diskFull })));
+    expect(names(db)).toEqual([]);
+  });
+
   it('splits a long queue into batches of at most maxBatch and stores every piece', async () => {
     const { db } = fileDatabase();
     const commits = createGroupCommit(db, 4);

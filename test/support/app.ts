@@ -2,7 +2,6 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { openDatabase, type Db } from '../../src/db/client.ts';
-import { createMailRenderer, type RenderMail } from '../../src/features/mail/mail-renderer.ts';
 import { createMailer, type Mailer } from '../../src/features/mail/outbox.service.ts';
 import { createI18n } from '../../src/i18n/i18n.ts';
 
@@ -40,7 +39,7 @@ export function fixedClock(start = new Date('2030-01-10T12:00:00Z')) {
 }
 export type TestClock = ReturnType<typeof fixedClock>;
 
-export type TestApp = { app: Express; db: Db; clock: TestClock; mailer: Mailer; config: Config; renderMail: RenderMail };
+export type TestApp = { app: Express; db: Db; clock: TestClock; mailer: Mailer; config: Config };
 
 /** A whole app on a fresh in-memory database, with a movable clock; mail lands in the outbox table. */
 export function makeTestApp(options: { config?: Partial<Config>; db?: Db; clock?: TestClock } = {}): TestApp {
@@ -50,5 +49,5 @@ export function makeTestApp(options: { config?: Partial<Config>; db?: Db; clock?
   const i18n = createI18n();
   const mailer = createMailer(config.baseUrl);
   const app = createApp({ db, config, now: clock.now, i18n, mailer });
-  return { app, db, clock, mailer, config, renderMail: createMailRenderer({ i18n, baseUrl: config.baseUrl, cache: true }) };
+  return { app, db, clock, mailer, config };
 }

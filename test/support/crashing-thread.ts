@@ -1,4 +1,4 @@
-/** A background thread for threads.test.ts: records that it ran, then dies as a crash would. */
+/** A background thread for background-threads.test.ts: records that it ran, then dies as a crash would. */
 import fs from 'node:fs';
 import { threadData } from '../../src/lib/threads.ts';
 

@@ -266,6 +266,7 @@ export function listOutbox(db: Db, page: number, pageSize: number) {
       toAddress: outbox.toAddress,
       subject: outbox.subject,
       template: outbox.template,
+      composing: sql<boolean>`${outbox.locals} is not null`.mapWith(Boolean),
       status: outbox.status,
       attempts: outbox.attempts,
       lastError: outbox.lastError,

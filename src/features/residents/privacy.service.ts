@@ -13,6 +13,9 @@ import { dinners } from '../scheduling/scheduling.schema.ts';
 import { consents, dataBundles, residents, residentSensitive, residentTokens } from './residents.schema.ts';
 import { findSensitive } from './residents.service.ts';
 
+// A mail not composed yet (ADR 002) has no subject: the bundle names its kind instead.
+const mailSubjectOrTemplate = sql<string>`coalesce(nullif(${outbox.subject}, ''), ${outbox.template})`;
+
 /**
  * Everything stored about one resident, as they may see and download it (GDPR art. 15 and 20):
  * the record, sensitive data, every consent, every answer, the notes and ideas recorded under
@@ -33,7 +36,7 @@ export function residentDataBundle(db: DbOrTx, residentId: number) {
     .where(eq(consents.residentId, residentId))
     .all();
   const mails = resident.email
-    ? db.select({ subject: outbox.subject, createdAt: outbox.createdAt, status: outbox.status }).from(outbox).where(eq(outbox.toAddress, resident.email)).all()
+    ? db.select({ subject: mailSubjectOrTemplate, createdAt: outbox.createdAt, status: outbox.status }).from(outbox).where(eq(outbox.toAddress, resident.email)).all()
     : [];
   const namedNotes = db
     .select({ dinner: dinners.title, kind: notes.kind, text: notes.body, quote: notes.quote, status: notes.status, publicAnswer: notes.publicAnswer, createdAt: notes.createdAt })

@@ -110,15 +110,21 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   /**
    * Records the answer and, after a cancellation, the fresh link the browser moves on to: the page's
    * own link was revoked with the others (E8). Both in the one transaction, so neither goes alone.
-   * Answers that arrive together are committed together (createGroupCommit).
+   * Answers that arrive together are committed together (createGroupCommit); the link is checked
+   * again in the transaction, since a cancellation or a revocation may have come first.
    */
-  async function answer(res: Response, ctx: NonNullable<ReturnType<typeof scope>>, record: (tx: Tx) => AnswerResult): Promise<void> {
-    const { result, token } = await answers.run((tx) => {
+  async function answer(req: Request, res: Response, ctx: NonNullable<ReturnType<typeof scope>>, record: (tx: Tx) => AnswerResult): Promise<void> {
+    const recorded = await answers.run((tx) => {
+      if (!findLinkScope(tx, ctx.token, now())) return null;
       const result = record(tx);
       return { result, token: result.outcome === 'cancelled' ? issueRsvpLink(tx, ctx.resident.id, ctx.dinner, now()) : ctx.token };
     });
-    setFlash(res, { kind: 'success', key: `rsvp:outcome.${result.status}` });
-    res.redirect(303, `/r/${token}`);
+    if (!recorded) {
+      expired(req, res);
+      return;
+    }
+    setFlash(res, { kind: 'success', key: `rsvp:outcome.${recorded.result.status}` });
+    res.redirect(303, `/r/${recorded.token}`);
   }
 
   router.get('/r/:token', (req, res) => {
@@ -139,7 +145,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
     const window = answerWindow(ctx.dinner, now());
     if (window !== 'open') throw new AppError(409, 'answers_closed', window === 'cancelled' ? 'rsvp:errors.dinnerCancelled' : 'rsvp:errors.answersClosed');
     // One IMMEDIATE transaction for both: an answer that fails leaves no half-saved sensitive data.
-    await answer(res, ctx, (tx) => {
+    await answer(req, res, ctx, (tx) => {
       saveSensitive(tx, ctx.resident.id, sensitive.data, { channel: 'online', locale: res.locals.locale, actorUserId: null, i18n }, now());
       return recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, given.data, { source: 'invitation', actorUserId: null }, now(), 0);
     });
@@ -148,7 +154,7 @@ export function rsvpRouter({ db, config, now, i18n, mailer }: AppDeps): Router {
   router.post('/r/:token/cancel', async (req, res) => {
     const ctx = scope(req, res);
     if (!ctx) return;
-    await answer(res, ctx, (tx) => recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now(), 0));
+    await answer(req, res, ctx, (tx) => recordAnswer(tx, mailer, settings, ctx.dinner.id, ctx.resident.id, { answer: 'no', people: 0, key: null }, { source: 'invitation', actorUserId: null }, now(), 0));
   });
 
   router.get('/r/:token/data', (req, res) => {
