@@ -56,7 +56,9 @@ async function run(options: autocannon.Options): Promise<Run> {
  * cannot hide queueing by delaying the next request (coordinated omission).
  */
 async function pacedRun(base: string, rate: number, request: () => { path: string; headers: Record<string, string>; body: string }): Promise<Run> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  // FIFO keeps every connection in use: with LIFO the spare ones idle past the server's 5 s
+  // keep-alive timeout, and reusing one the server is just closing ends in ECONNRESET.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, scheduling: 'fifo' });
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
   const started = performance.now();
@@ -67,7 +69,7 @@ async function pacedRun(base: string, rate: number, request: () => { path: strin
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const { path: requestPath, headers, body } = request();
     inFlight.push(
-      new Promise<void>((resolve, reject) => {
+      new Promise<void>((resolve) => {
         const req = http.request(`${base}${requestPath}`, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
           res.resume();
           res.on('end', () => {
@@ -76,7 +78,10 @@ async function pacedRun(base: string, rate: number, request: () => { path: strin
             resolve();
           });
         });
-        req.on('error', reject);
+        req.on('error', () => {
+          statuses.set(0, (statuses.get(0) ?? 0) + 1); // status 0: no answer, printed as a connection error
+          resolve();
+        });
         req.end(body);
       }),
     );
@@ -176,7 +181,7 @@ try {
     console.log(`mail backlog after the run:  delivered ${drainSeconds.toFixed(1)} s after the last answer`);
   }
   console.log(`answers acknowledged (303): ${redirected}; answer rows stored: ${answered}; outbox rows: ${mails}`);
-  console.log(`other statuses:             ${others.length === 0 ? 'none' : others.map(([s, n]) => `${s}×${n}`).join(', ')}`);
+  console.log(`other statuses:             ${others.length === 0 ? 'none' : others.map(([s, n]) => `${s === 0 ? 'connection error' : s}×${n}`).join(', ')}`);
   // A request still in flight when autocannon stops may commit without being counted: stored ≥ acknowledged.
   const lost = Math.max(0, redirected - answered);
   console.log(`lost answers:               ${lost}   ${lost === 0 && mails >= answered ? 'PASS' : 'FAIL'}`);
