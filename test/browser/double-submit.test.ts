@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.ts';
 import { rsvps } from '../../src/features/rsvp/rsvp.schema.ts';
-import { hasChromium, launchBrowser, SKIP_MESSAGE, startApp, type RunningApp } from '../support/browser.ts';
+import { closeBrowserAndApp, hasChromium, launchBrowserAndApp, SKIP_MESSAGE, type RunningApp } from '../support/browser.ts';
 import { buildDinner, buildResident, personalLink } from '../support/rsvp-builders.ts';
 import { composeMail } from '../support/mail.ts';
 
@@ -13,13 +13,9 @@ describe.skipIf(!hasChromium)('a resident who double-clicks', () => {
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('cancels once on a slow connection and lands on their answer page, not on the dead-link page', { timeout: 60_000 }, async () => {
     const now = new Date();

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixContext } from '../authz-matrix.ts';
 import { createSession } from '../../src/features/auth/sessions.service.ts';
-import { axeInBothLanguages, controlsUnreachableByTab, hasChromium, launchBrowser, SKIP_MESSAGE, startApp, type RunningApp } from '../support/browser.ts';
+import { axeInBothLanguages, closeBrowserAndApp, controlsUnreachableByTab, hasChromium, launchBrowserAndApp, SKIP_MESSAGE, type RunningApp } from '../support/browser.ts';
 import { allowedActor, entryFor, inventory, pathFor } from '../support/matrix.ts';
 import { buildActors } from '../support/security.ts';
 
@@ -22,14 +22,10 @@ describe.skipIf(!enabled)('accessibility of every page (axe, nl and en; runs wit
   let app: RunningApp;
   let ctx: MatrixContext;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
     ctx = { db: app.db, mailer: app.mailer, now: new Date(), actors: await buildActors(app.db) };
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   for (const route of pages) {
     it(`${route.key} has no serious or critical axe violation and every form control is reachable by Tab`, { timeout: 30_000 }, async () => {

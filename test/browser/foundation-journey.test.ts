@@ -4,11 +4,11 @@ import { createUser } from '../../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import {
   axeInBothLanguages,
+  closeBrowserAndApp,
   hasChromium,
-  launchBrowser,
+  launchBrowserAndApp,
   screenshots,
   SKIP_MESSAGE,
-  startApp,
   tabTo,
   type AxeFinding,
   type RunningApp,
@@ -38,14 +38,10 @@ describe.skipIf(!hasChromium)('journey 0: an admin invites an organiser, who joi
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
     createUser(app.db, { email: ADMIN.email, name: ADMIN.name, roles: ['admin'], locale: 'nl', passwordHash: await hashPassword(ADMIN.password) }, new Date());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('works end to end by keyboard, with the real invitation mail, and every page passes axe in Dutch and English', { timeout: 120_000 }, async () => {
     const findings: AxeFinding[] = [];

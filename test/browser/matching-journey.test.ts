@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { seatingPlans, tableSeats } from '../../src/features/matching/seating.schema.ts';
-import { axeInBothLanguages, hasChromium, launchBrowser, screenshots, SKIP_MESSAGE, startApp, type AxeFinding, type RunningApp } from '../support/browser.ts';
+import { axeInBothLanguages, closeBrowserAndApp, hasChromium, launchBrowserAndApp, screenshots, SKIP_MESSAGE, type AxeFinding, type RunningApp } from '../support/browser.ts';
 import { buildConfirmedGuest, buildVenueTables } from '../support/matching-builders.ts';
 import { buildDinner } from '../support/rsvp-builders.ts';
 
@@ -16,14 +16,10 @@ describe.skipIf(!hasChromium)('journey: an organiser makes, adjusts and locks a 
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
     createUser(app.db, { email: ORGANISER.email, name: ORGANISER.name, roles: ['organiser'], locale: 'nl', passwordHash: await hashPassword(ORGANISER.password) }, new Date());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('works with plain forms, mails the table, and the plan pages pass axe', { timeout: 120_000 }, async () => {
     const dinner = buildDinner(app.db, { minTableSize: 2, startsAt: new Date(Date.now() + 7 * 24 * 60 * 60_000) });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { notes } from '../../src/features/notes/notes.schema.ts';
-import { axeInBothLanguages, hasChromium, launchBrowser, screenshots, SKIP_MESSAGE, startApp, type AxeFinding, type RunningApp } from '../support/browser.ts';
+import { axeInBothLanguages, closeBrowserAndApp, hasChromium, launchBrowserAndApp, screenshots, SKIP_MESSAGE, type AxeFinding, type RunningApp } from '../support/browser.ts';
 import { buildNote } from '../support/notes-builders.ts';
 import { buildDinner } from '../support/rsvp-builders.ts';
 
@@ -15,14 +15,10 @@ describe.skipIf(!hasChromium)('journey: a table host writes several notes in a r
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
     createUser(app.db, { email: HOST.email, name: HOST.name, roles: ['organiser', 'staff'], locale: 'nl', passwordHash: await hashPassword(HOST.password) }, new Date());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('saves each note in the background, keeps the page, and the notes pages pass axe', { timeout: 120_000 }, async () => {
     const dinner = buildDinner(app.db);

@@ -6,7 +6,7 @@ import { residents } from '../../src/features/residents/residents.schema.ts';
 import { inviteAudience } from '../../src/features/rsvp/rsvp-admin.service.ts';
 import { dinners, venues } from '../../src/features/scheduling/scheduling.schema.ts';
 import { createUser } from '../../src/features/accounts/accounts.service.ts';
-import { hasChromium, launchBrowser, seriousAxeViolations, SKIP_MESSAGE, startApp, type AxeFinding, type RunningApp } from '../support/browser.ts';
+import { closeBrowserAndApp, hasChromium, launchBrowserAndApp, seriousAxeViolations, SKIP_MESSAGE, type AxeFinding, type RunningApp } from '../support/browser.ts';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -21,13 +21,9 @@ describe.skipIf(!hasChromium)('journey: a resident answers an invitation on a 32
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('reads the mailed invitation, says yes for three, gets a confirmation with a calendar entry, all in Arabic right to left', { timeout: 120_000 }, async () => {
     const now = new Date();

@@ -4,7 +4,7 @@ import { createUser } from '../../src/features/accounts/accounts.service.ts';
 import { hashPassword } from '../../src/features/auth/passwords.ts';
 import { addDays, isoWeekday, toLocal } from '../../src/features/scheduling/local-time.ts';
 import { dinners } from '../../src/features/scheduling/scheduling.schema.ts';
-import { axeInBothLanguages, hasChromium, launchBrowser, screenshots, seriousAxeViolations, SKIP_MESSAGE, startApp, type AxeFinding, type RunningApp } from '../support/browser.ts';
+import { axeInBothLanguages, closeBrowserAndApp, hasChromium, launchBrowserAndApp, screenshots, seriousAxeViolations, SKIP_MESSAGE, type AxeFinding, type RunningApp } from '../support/browser.ts';
 
 if (!hasChromium) console.warn(SKIP_MESSAGE);
 
@@ -22,14 +22,10 @@ describe.skipIf(!hasChromium)('journey: an organiser adds a venue and plans a fo
   let browser: Browser;
   let app: RunningApp;
   beforeAll(async () => {
-    browser = await launchBrowser();
-    app = await startApp();
+    ({ browser, app } = await launchBrowserAndApp());
     createUser(app.db, { email: ORGANISER.email, name: ORGANISER.name, roles: ['organiser'], locale: 'nl', passwordHash: await hashPassword(ORGANISER.password) }, new Date());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  afterAll(() => closeBrowserAndApp({ browser, app }));
 
   it('works at 375 px, every page passes axe, and the public page shows the dinner', { timeout: 180_000 }, async () => {
     const findings: AxeFinding[] = [];

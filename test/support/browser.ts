@@ -112,6 +112,17 @@ export async function startApp(overrides: Partial<Config> = {}): Promise<Running
   };
 }
 
+/** Chromium and the whole app, for the tests of one file: start them in beforeAll, close them in afterAll. */
+export async function launchBrowserAndApp(overrides: Partial<Config> = {}): Promise<{ browser: Browser; app: RunningApp }> {
+  return { browser: await launchBrowser(), app: await startApp(overrides) };
+}
+
+/** Closes what launchBrowserAndApp started; either may be missing when starting failed. */
+export async function closeBrowserAndApp(running: { browser?: Browser; app?: RunningApp }): Promise<void> {
+  await running.browser?.close();
+  await running.app?.close();
+}
+
 /** Saves the page at phone (375 px) and desktop (1280 px) width under test-output/screenshots/. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });

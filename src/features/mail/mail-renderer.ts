@@ -30,7 +30,9 @@ export function createMailRenderer(options: { i18n: I18nInstance; baseUrl: strin
   /**
    * Mail templates put in their partials with `partial('name', extraLocals)` rather than EJS's
    * include(), which copies its options and asks the file system whether the file exists on every
-   * include of every mail (bench/rsvp: most of a mail's rendering time).
+   * include of every mail (bench/rsvp: most of a mail's rendering time). Like include(), it returns
+   * markup rendered from our own templates, which escape every value, so templates print it
+   * unescaped (<%- partial('top') %>); partial names are checked against a strict pattern.
    */
   function render(name: string, locals: Record<string, unknown>, plainText: boolean): string {
     const partial = (partialName: string, extra?: Record<string, unknown>): string => {

@@ -13,10 +13,13 @@ export function findResidentList(db: Db, listId: number) {
   return db.select({ id: residentLists.id, name: residentLists.name }).from(residentLists).where(eq(residentLists.id, listId)).get();
 }
 
-/** The members of a saved list, by name, with what an organiser needs to recognise them. */
+/** What an organiser needs to recognise a resident on a list page. */
+const recognisable = { id: residents.id, name: residents.name, email: residents.email, phone: residents.phone, street: residents.street, houseNumber: residents.houseNumber };
+
+/** The members of a saved list, by name. */
 export function listMembers(db: Db, listId: number) {
   return db
-    .select({ id: residents.id, name: residents.name, email: residents.email, phone: residents.phone, street: residents.street, houseNumber: residents.houseNumber })
+    .select(recognisable)
     .from(residentListMembers)
     .innerJoin(residents, eq(residents.id, residentListMembers.residentId))
     .where(eq(residentListMembers.listId, listId))
@@ -29,7 +32,7 @@ export function findMemberCandidates(db: Db, listId: number, q: string) {
   if (!q) return [];
   const members = db.select({ id: residentListMembers.residentId }).from(residentListMembers).where(eq(residentListMembers.listId, listId));
   return db
-    .select({ id: residents.id, name: residents.name, email: residents.email, phone: residents.phone, street: residents.street, houseNumber: residents.houseNumber })
+    .select(recognisable)
     .from(residents)
     .where(and(...filterConditions({ q, neighbourhood: '' }), notInArray(residents.id, members)))
     .orderBy(asc(residents.name), asc(residents.id))

@@ -34,10 +34,15 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
   const organiser = requireRole('organiser', 'staff', 'admin');
   const settings: RsvpSettings = { baseUrl: config.baseUrl, timeZone: config.timeZone };
 
-  function dinnerId(raw: unknown): number {
+  function dinnerOr404(raw: unknown) {
     const id = parseId(raw);
-    if (!id || !findDinnerForRsvp(db, id)) throw notFound();
-    return id;
+    const dinner = id ? findDinnerForRsvp(db, id) : undefined;
+    if (!dinner) throw notFound();
+    return dinner;
+  }
+
+  function dinnerId(raw: unknown): number {
+    return dinnerOr404(raw).id;
   }
 
   function renderInvite(res: Response, id: number, status: number, values: Record<string, string>, errors: FieldErrors) {
@@ -61,9 +66,9 @@ export function rsvpAdminRouter({ db, config, now, mailer }: AppDeps): Router {
 
   // Names with phone numbers: audited like the guest lists below (test plan H5).
   router.get('/agenda/dinners/:id/call-list', organiser, (req, res) => {
-    const id = dinnerId(req.params.id);
-    recordAttendeeListView(db, res.locals.user!.id, id, 'call-list', now());
-    res.render('rsvp/admin-call-list', { view: { dinner: findDinnerForRsvp(db, id)! }, toCall: listInviteesToCall(db, id) });
+    const dinner = dinnerOr404(req.params.id);
+    recordAttendeeListView(db, res.locals.user!.id, dinner.id, 'call-list', now());
+    res.render('rsvp/admin-call-list', { view: { dinner }, toCall: listInviteesToCall(db, dinner.id) });
   });
 
   // Each opening of a list of named guests is audited (test plan H5).
